@@ -1,0 +1,1 @@
+"""Derived artefacts: rebuildable from the store, versioned, recomputed only when inputs change."""

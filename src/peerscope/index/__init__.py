@@ -1,0 +1,1 @@
+"""Indexes derived from the store: search now; vectors and the graph later."""

@@ -1,0 +1,1 @@
+"""Pure mapping of source payloads to frozen canonical records. No I/O here."""

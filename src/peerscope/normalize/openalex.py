@@ -1,0 +1,267 @@
+"""OpenAlex work payload -> WorkRecord.
+
+Follows the shape of OpenAlex's ``/works/{id}`` responses and snapshot lines. Abstracts arrive as
+an inverted index ({word: [positions]}) and are rebuilt here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from peerscope.errors import InputError
+from peerscope.normalize.ids import external_id, normalize_arxiv, normalize_doi, normalize_openalex
+from peerscope.normalize.names import clean_name
+from peerscope.normalize.records import (
+    AffiliationRecord,
+    AuthorRef,
+    AuthorshipRecord,
+    ExternalId,
+    InstitutionRecord,
+    LocationRecord,
+    Provenance,
+    SourceRecord,
+    TopicRecord,
+    WorkRecord,
+    WorkTopicRecord,
+)
+
+SOURCE = "openalex"
+MAX_TITLE = 2000
+MAX_ABSTRACT = 100_000
+
+
+def rebuild_abstract(inverted: Any) -> str | None:
+    """Rebuild text from OpenAlex's ``abstract_inverted_index``; None when absent or malformed."""
+    if not isinstance(inverted, dict) or not inverted:
+        return None
+    slots: dict[int, str] = {}
+    for word, positions in inverted.items():
+        if not isinstance(positions, list):
+            return None
+        for pos in positions:
+            if isinstance(pos, int) and 0 <= pos < 1_000_000:
+                slots[pos] = str(word)
+    if not slots:
+        return None
+    text = " ".join(slots[i] for i in sorted(slots))
+    return text[:MAX_ABSTRACT]
+
+
+def _date(value: Any) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        day = _date(value)
+        return datetime(day.year, day.month, day.day) if day else None
+
+
+def _ids(*pairs: tuple[str, Any]) -> tuple[ExternalId, ...]:
+    seen: list[ExternalId] = []
+    for scheme, value in pairs:
+        if value in (None, ""):
+            continue
+        ext = external_id(scheme, value)
+        if ext and ext not in seen:
+            seen.append(ext)
+    return tuple(seen)
+
+
+def _institution(raw: dict[str, Any]) -> InstitutionRecord | None:
+    name = raw.get("display_name")
+    ids = _ids(("openalex", raw.get("id")), ("ror", raw.get("ror")))
+    if not name or not ids:
+        return None
+    return InstitutionRecord(ids=ids, display_name=str(name), country_code=raw.get("country_code"), type=raw.get("type"))
+
+
+def _source(raw: Any) -> SourceRecord | None:
+    if not isinstance(raw, dict) or not raw.get("display_name"):
+        return None
+    issns = raw.get("issn") or []
+    ids = _ids(("openalex", raw.get("id")), ("issn", raw.get("issn_l")), *(("issn", i) for i in issns if isinstance(i, str)))
+    if not ids:
+        return None
+    return SourceRecord(
+        ids=ids,
+        display_name=str(raw["display_name"]),
+        type=raw.get("type"),
+        issn_l=raw.get("issn_l"),
+        publisher=raw.get("host_organization_name"),
+    )
+
+
+def _location(raw: Any, primary: bool) -> LocationRecord | None:
+    if not isinstance(raw, dict):
+        return None
+    return LocationRecord(
+        source=_source(raw.get("source")),
+        landing_page_url=raw.get("landing_page_url"),
+        pdf_url=raw.get("pdf_url"),
+        is_oa=bool(raw.get("is_oa")),
+        version=raw.get("version"),
+        license=raw.get("license"),
+        is_primary=primary,
+    )
+
+
+def _same_location(a: LocationRecord, b: LocationRecord) -> bool:
+    return a.landing_page_url == b.landing_page_url and (a.source and a.source.ids) == (b.source and b.source.ids)
+
+
+def _hierarchy_id(url: str) -> str:
+    """``https://openalex.org/subfields/1804`` -> ``subfields/1804``."""
+    parts = url.rstrip("/").split("/")
+    return "/".join(parts[-2:])
+
+
+def _topic(raw: Any) -> WorkTopicRecord | None:
+    if not isinstance(raw, dict) or not raw.get("display_name"):
+        return None
+    ids = _ids(("openalex", raw.get("id")))
+    if not ids:
+        return None
+    lineage: list[tuple[ExternalId, str, str]] = []
+    for level in ("domain", "field", "subfield"):
+        node = raw.get(level)
+        if isinstance(node, dict) and node.get("id") and node.get("display_name"):
+            lineage.append((ExternalId("openalex", _hierarchy_id(str(node["id"]))), str(node["display_name"]), level))
+    try:
+        score = float(raw.get("score") or 0.0)
+    except (TypeError, ValueError):
+        score = 0.0
+    return WorkTopicRecord(TopicRecord(ids=ids, display_name=str(raw["display_name"]), lineage=tuple(lineage)), score)
+
+
+def _affiliations(raw: dict[str, Any]) -> tuple[AffiliationRecord, ...]:
+    """Pair each printed affiliation string with its institutions, using OpenAlex's ``affiliations``
+    list when present; institutions or strings left unpaired stand alone."""
+    institutions: dict[str, InstitutionRecord] = {}
+    for item in raw.get("institutions") or []:
+        inst = _institution(item) if isinstance(item, dict) else None
+        if inst:
+            institutions[inst.ids[0].value] = inst
+    out: list[AffiliationRecord] = []
+    used: set[str] = set()
+    seen_raw: set[str] = set()
+    for item in raw.get("affiliations") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("raw_affiliation_string"), str):
+            continue
+        text = item["raw_affiliation_string"].strip()
+        if not text:
+            continue
+        seen_raw.add(text)
+        keys = [normalize_openalex(i, kind="I") for i in item.get("institution_ids") or []]
+        matched = [institutions[k] for k in keys if k in institutions]
+        if not matched:
+            out.append(AffiliationRecord(text, None))
+        for inst in matched:
+            used.add(inst.ids[0].value)
+            out.append(AffiliationRecord(text, inst))
+    for text in raw.get("raw_affiliation_strings") or []:
+        if isinstance(text, str) and text.strip() and text.strip() not in seen_raw:
+            seen_raw.add(text.strip())
+            out.append(AffiliationRecord(text.strip(), None))
+    for key, inst in institutions.items():
+        if key not in used:
+            out.append(AffiliationRecord(None, inst))
+    return tuple(out)
+
+
+def _authorship(raw: Any, position: int) -> AuthorshipRecord | None:
+    if not isinstance(raw, dict):
+        return None
+    author = raw.get("author") or {}
+    if not isinstance(author, dict):
+        author = {}
+    name = clean_name(author.get("display_name") or raw.get("raw_author_name"))
+    raw_name = clean_name(raw.get("raw_author_name")) or name
+    if not name and not raw_name:
+        return None
+    ids = _ids(("openalex", author.get("id")), ("orcid", author.get("orcid")))
+    orcid = next((i.value for i in ids if i.scheme == "orcid"), None)
+    affiliations = _affiliations(raw)
+    return AuthorshipRecord(
+        position=position,
+        author=AuthorRef(ids=tuple(i for i in ids if i.scheme != "orcid"), display_name=name or raw_name, orcid=orcid),
+        raw_author_name=raw_name,
+        affiliations=affiliations,
+        is_corresponding=bool(raw.get("is_corresponding")),
+    )
+
+
+def work_from_openalex(payload: Any, retrieved_at: datetime, where: str = "record") -> WorkRecord:
+    """Map one OpenAlex work object to a WorkRecord.
+
+    Raises InputError naming ``where`` (e.g. ``works.jsonl.gz line 12``) when the payload is not a
+    work: not an object, no OpenAlex work id, or no title.
+    """
+    if not isinstance(payload, dict):
+        raise InputError(f"{where}: expected a JSON object for an OpenAlex work, got {type(payload).__name__}")
+    work_id = normalize_openalex(payload.get("id"), kind="W")
+    if not work_id:
+        raise InputError(f"{where}: missing or malformed OpenAlex work id {payload.get('id')!r}")
+    title = payload.get("title") or payload.get("display_name")
+    if not isinstance(title, str) or not title.strip():
+        raise InputError(f"{where}: work {work_id} has no title")
+    raw_ids = payload.get("ids") if isinstance(payload.get("ids"), dict) else {}
+    doi = normalize_doi(payload.get("doi") or raw_ids.get("doi"))
+    arxiv = normalize_arxiv(doi) if doi and doi.startswith("10.48550/") else None
+    ids = (ExternalId("openalex", work_id),) + _ids(
+        ("doi", doi),
+        ("arxiv", arxiv),
+        ("pmid", raw_ids.get("pmid")),
+        ("pmcid", raw_ids.get("pmcid")),
+        ("mag", raw_ids.get("mag")),
+    )
+    primary = _location(payload.get("primary_location"), primary=True)
+    locations: list[LocationRecord] = [primary] if primary else []
+    for raw_loc in payload.get("locations") or []:
+        loc = _location(raw_loc, primary=False)
+        if loc and not any(_same_location(loc, seen) for seen in locations):
+            locations.append(loc)
+    authorships = tuple(
+        a for a in (_authorship(raw, i) for i, raw in enumerate(payload.get("authorships") or [])) if a
+    )
+    topics = tuple(t for t in (_topic(raw) for raw in payload.get("topics") or []) if t)
+    refs = _ids(*(("openalex", r) for r in payload.get("referenced_works") or [] if isinstance(r, str)))
+    open_access = payload.get("open_access") if isinstance(payload.get("open_access"), dict) else {}
+    pub_date = _date(payload.get("publication_date"))
+    year = payload.get("publication_year")
+    if not isinstance(year, int) or not (1000 <= year <= 3000):
+        year = pub_date.year if pub_date else None
+    try:
+        cited = max(0, int(payload.get("cited_by_count") or 0))
+    except (TypeError, ValueError):
+        cited = 0
+    return WorkRecord(
+        ids=ids,
+        title=title.strip()[:MAX_TITLE],
+        provenance=Provenance(SOURCE, work_id, retrieved_at),
+        abstract=rebuild_abstract(payload.get("abstract_inverted_index")),
+        type=payload.get("type") if isinstance(payload.get("type"), str) else None,
+        publication_year=year,
+        publication_date=pub_date,
+        language=payload.get("language") if isinstance(payload.get("language"), str) else None,
+        is_oa=bool(open_access.get("is_oa")),
+        oa_status=open_access.get("oa_status"),
+        oa_url=open_access.get("oa_url"),
+        is_retracted=bool(payload.get("is_retracted")),
+        cited_by_count=cited,
+        locations=tuple(locations),
+        authorships=authorships,
+        topics=topics,
+        referenced_works=refs,
+        updated_date=_datetime(payload.get("updated_date")),
+    )

@@ -1,0 +1,1 @@
+"""Sources: the only stage that touches the network or reads source files."""

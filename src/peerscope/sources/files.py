@@ -1,0 +1,96 @@
+"""Reading recorded source payloads from files: JSON Lines (optionally gzip) or one JSON document.
+
+A path may be a file or a folder (read recursively, in name order). Each payload comes with a
+``where`` label (``file:line``) so a fault can be reported precisely.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from peerscope.errors import InputError
+
+SUFFIXES = (".jsonl", ".jsonl.gz", ".json", ".json.gz", ".gz")
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    raw: bytes  # the bytes of this one record, as stored in raw_records
+    data: object  # parsed JSON
+    where: str
+    retrieved_at: datetime
+
+
+def list_inputs(path: Path) -> list[Path]:
+    """The files a path stands for; InputError when it does not exist or holds no data files."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES) and not p.name.startswith("."))
+    if not files:
+        raise InputError(f"{path}: folder holds no .json, .jsonl or .jsonl.gz files")
+    return files
+
+
+def _open_bytes(path: Path) -> io.BufferedIOBase:
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def iter_payloads(path: Path) -> Iterator[Payload]:
+    """Every record in ``path``; raises InputError naming file and line for malformed JSON."""
+    for file in list_inputs(path):
+        retrieved = datetime.fromtimestamp(file.stat().st_mtime, UTC).replace(tzinfo=None)
+        yield from _iter_file(file, retrieved)
+
+
+def _iter_file(file: Path, retrieved: datetime) -> Iterator[Payload]:
+    try:
+        with _open_bytes(file) as fh:
+            first = fh.peek(64)[:64] if hasattr(fh, "peek") else b""
+            stripped = first.lstrip()
+            if stripped.startswith(b"[") or (stripped.startswith(b"{") and not _looks_like_jsonl(file)):
+                body = fh.read()
+                yield from _iter_document(file, body, retrieved)
+                return
+            for lineno, line in enumerate(fh, start=1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise InputError(f"{file}:{lineno}: not valid JSON ({exc})") from None
+                yield Payload(line, data, f"{file.name}:{lineno}", retrieved)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{file}: cannot read ({exc})") from None
+
+
+def _looks_like_jsonl(file: Path) -> bool:
+    return ".jsonl" in file.name
+
+
+def _iter_document(file: Path, body: bytes, retrieved: datetime) -> Iterator[Payload]:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{file}: not valid JSON ({exc})") from None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        items = data["results"]  # an API list response: {"meta": ..., "results": [...]}
+    elif isinstance(data, list):
+        items = data
+    else:
+        items = [data]
+    for n, item in enumerate(items, start=1):
+        yield Payload(orjson.dumps(item, option=orjson.OPT_SORT_KEYS), item, f"{file.name}#{n}", retrieved)

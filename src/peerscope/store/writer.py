@@ -1,0 +1,446 @@
+"""Batch writer: turns normalised records into canonical rows, idempotently.
+
+One call writes one batch in one transaction, so a killed run loses at most the batch in flight
+and never leaves half a record. A payload already stored (same source, source id and content
+hash) is skipped before anything else happens, which is what makes re-ingesting a file a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from peerscope.normalize.records import ExternalId, InstitutionRecord, SourceRecord, TopicRecord, WorkRecord
+from peerscope.resolve.identifiers import Key, author_ids, resolve_batch, strong_ids
+from peerscope.store.db import Store
+from peerscope.store.models import (
+    Author,
+    AuthorName,
+    Authorship,
+    AuthorshipAffiliation,
+    Citation,
+    ExternalIdRow,
+    Institution,
+    Location,
+    RawRecord,
+    Source,
+    Topic,
+    Work,
+    WorkTopic,
+)
+
+CHUNK = 500
+TOPIC_LEVELS = ("domain", "field", "subfield", "topic")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestItem:
+    """A normalised record and the raw payload bytes it was built from."""
+
+    record: WorkRecord
+    payload: bytes
+
+
+@dataclass
+class BatchResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    work_ids: set[int] = field(default_factory=set)
+    author_ids: set[int] = field(default_factory=set)
+
+    def add(self, other: BatchResult) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.work_ids |= other.work_ids
+        self.author_ids |= other.author_ids
+
+
+def payload_hash(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=20).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Writer:
+    """Writes batches of work records. Keeps an id cache across batches of one run."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._known: dict[Key, int] = {}
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _insert_ignore(self, conn: Connection, table: Table, rows: list[dict]) -> None:
+        if not rows:
+            return
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        for chunk in _chunks(rows, 2000):
+            conn.execute(dialect.insert(table).on_conflict_do_nothing(), list(chunk))
+
+    def _insert_returning(self, conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+        if not rows:
+            return []
+        result = conn.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
+        return [row[0] for row in result]
+
+    def _load_known(self, conn: Connection, keys: Iterable[Key]) -> None:
+        missing: dict[str, set[str]] = {}
+        for kind, scheme, value in keys:
+            if (kind, scheme, value) not in self._known:
+                missing.setdefault(kind, set()).add(value)
+        t = ExternalIdRow.__table__
+        for kind, values in missing.items():
+            for chunk in _chunks(sorted(values)):
+                rows = conn.execute(
+                    select(t.c.scheme, t.c.value, t.c.entity_id).where(
+                        t.c.entity_kind == kind, t.c.value.in_(chunk)
+                    )
+                )
+                for scheme, value, entity_id in rows:
+                    self._known[(kind, scheme, value)] = entity_id
+
+    def _remember(self, rows: list[dict]) -> None:
+        for r in rows:
+            self._known.setdefault((r["entity_kind"], r["scheme"], r["value"]), r["entity_id"])
+
+    def _resolve_entities(
+        self, conn: Connection, kind: str, records: list, id_lists: list[list[ExternalId]], make_row, raw_id: int | None
+    ) -> list[int]:
+        """Resolve records of a reference kind (venue, institution, topic), creating new ones."""
+        self._load_known(conn, ((kind, i.scheme, i.value) for ids in id_lists for i in ids))
+        matches = resolve_batch(kind, id_lists, self._known)
+        new_groups: dict[int, int] = {}
+        new_rows: list[dict] = []
+        for i, m in enumerate(matches):
+            if m.entity_id is None and m.group not in new_groups:
+                new_groups[m.group] = len(new_rows)
+                new_rows.append(make_row(records[i]))
+        table = {"source": Source, "institution": Institution, "topic": Topic}[kind].__table__
+        created = self._insert_returning(conn, table, new_rows)
+        out = [m.entity_id if m.entity_id is not None else created[new_groups[m.group]] for m in matches]
+        id_rows = [
+            {"entity_kind": kind, "scheme": ext.scheme, "value": ext.value, "entity_id": eid, "raw_record_id": raw_id}
+            for ids, eid in zip(id_lists, out)
+            for ext in ids
+            if (kind, ext.scheme, ext.value) not in self._known
+        ]
+        self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
+        self._remember(id_rows)
+        return out
+
+    # --- the batch ----------------------------------------------------------------------------
+    def write(self, items: Sequence[IngestItem]) -> BatchResult:
+        try:
+            with self.store.begin() as conn:
+                return self._write(conn, items)
+        except BaseException:
+            self._known.clear()  # ids cached in a rolled-back transaction no longer exist
+            raise
+
+    def _write(self, conn: Connection, items: Sequence[IngestItem]) -> BatchResult:
+        result = BatchResult()
+        now = _now()
+        raw_t = RawRecord.__table__
+        # 1. skip payloads already stored
+        hashed: dict[tuple[str, str, str], IngestItem] = {}
+        for item in items:
+            prov = item.record.provenance
+            hashed.setdefault((prov.source, prov.source_id, payload_hash(item.payload)), item)
+        result.unchanged = len(items) - len(hashed)
+        stored: set[tuple[str, str, str]] = set()
+        by_source: dict[str, list[str]] = {}
+        for source, source_id, _ in hashed:
+            by_source.setdefault(source, []).append(source_id)
+        for source, ids in by_source.items():
+            for chunk in _chunks(ids):
+                q = select(raw_t.c.source, raw_t.c.source_id, raw_t.c.payload_hash).where(
+                    raw_t.c.source == source, raw_t.c.source_id.in_(chunk)
+                )
+                stored.update(tuple(r) for r in conn.execute(q))
+        todo = [(k, it) for k, it in hashed.items() if k not in stored]
+        result.unchanged += len(hashed) - len(todo)
+        if not todo:
+            return result
+        raw_ids = self._insert_returning(
+            conn,
+            raw_t,
+            [
+                {
+                    "source": k[0],
+                    "source_id": k[1],
+                    "payload_hash": k[2],
+                    "payload": it.payload,
+                    "retrieved_at": it.record.provenance.retrieved_at,
+                    "ingested_at": now,
+                }
+                for k, it in todo
+            ],
+        )
+        records = [it.record for _, it in todo]
+
+        # 2. which stored work each record is
+        work_id_lists = [strong_ids("work", r.ids) for r in records]
+        self._load_known(conn, (("work", i.scheme, i.value) for ids in work_id_lists for i in ids))
+        matches = resolve_batch("work", work_id_lists, self._known)
+        # the last record of each group (latest line) represents it
+        representative: dict[int, int] = {}
+        for i, m in enumerate(matches):
+            representative[m.group] = i
+        reps = sorted(representative.values())
+
+        # 3. venues, institutions, topics of the representatives
+        venue_ids = self._write_venues(conn, [records[i] for i in reps], raw_ids, reps)
+        topic_ids = self._write_topics(conn, [records[i] for i in reps], raw_ids, reps)
+        inst_ids = self._write_institutions(conn, [records[i] for i in reps], raw_ids, reps)
+
+        # 4. works: insert new, update changed
+        work_t = Work.__table__
+        new_reps = [i for i in reps if matches[i].entity_id is None]
+        old_reps = [i for i in reps if matches[i].entity_id is not None]
+
+        def work_row(i: int) -> dict:
+            r = records[i]
+            primary = r.primary_location
+            return {
+                "title": r.title,
+                "abstract": r.abstract,
+                "type": r.type,
+                "publication_year": r.publication_year,
+                "publication_date": r.publication_date,
+                "language": r.language,
+                "is_oa": r.is_oa,
+                "oa_status": r.oa_status,
+                "oa_url": r.oa_url,
+                "is_retracted": r.is_retracted,
+                "cited_by_count": r.cited_by_count,
+                "primary_source_id": venue_ids.get((i, primary.source.ids[0].value)) if primary and primary.source else None,
+                "raw_record_id": raw_ids[i],
+                "source_updated_at": r.updated_date,
+                "updated_at": now,
+            }
+
+        created = self._insert_returning(conn, work_t, [{**work_row(i), "created_at": now} for i in new_reps])
+        work_of: dict[int, int] = dict(zip(new_reps, created))
+        for i in old_reps:
+            work_of[i] = matches[i].entity_id  # type: ignore[assignment]
+        if old_reps:
+            old_ids = [work_of[i] for i in old_reps]
+            result.author_ids |= self._clear_work_children(conn, old_ids)
+            for i in old_reps:
+                conn.execute(update(work_t).where(work_t.c.id == work_of[i]).values(**work_row(i)))
+        result.inserted, result.updated = len(new_reps), len(old_reps)
+        result.work_ids = set(work_of.values())
+
+        # every record's ids point to its group's work
+        id_rows = []
+        for i, m in enumerate(matches):
+            wid = work_of[representative[m.group]]
+            for ext in records[i].ids:
+                if ("work", ext.scheme, ext.value) not in self._known:
+                    id_rows.append({"entity_kind": "work", "scheme": ext.scheme, "value": ext.value, "entity_id": wid, "raw_record_id": raw_ids[i]})
+        self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
+        self._remember(id_rows)
+
+        # 5. authors and authorships
+        result.author_ids |= self._write_authorships(conn, records, reps, work_of, raw_ids, inst_ids, now)
+
+        # 6. locations, topics, citations
+        loc_rows, wt_rows, cite_rows = [], [], []
+        for i in reps:
+            r, wid, raw = records[i], work_of[i], raw_ids[i]
+            for loc in r.locations:
+                loc_rows.append({
+                    "work_id": wid,
+                    "source_id": venue_ids.get((i, loc.source.ids[0].value)) if loc.source else None,
+                    "landing_page_url": loc.landing_page_url,
+                    "pdf_url": loc.pdf_url,
+                    "is_oa": loc.is_oa,
+                    "version": loc.version,
+                    "license": loc.license,
+                    "is_primary": loc.is_primary,
+                    "raw_record_id": raw,
+                })
+            scores: dict[int, float] = {}
+            for wt in r.topics:
+                tid = topic_ids[(i, wt.topic.ids[0].value)]
+                scores[tid] = max(scores.get(tid, 0.0), wt.score)
+            wt_rows += [{"work_id": wid, "topic_id": t, "score": s, "raw_record_id": raw} for t, s in scores.items()]
+            for ref in dict.fromkeys(r.referenced_works):
+                cite_rows.append({"citing_work_id": wid, "cited_scheme": ref.scheme, "cited_value": ref.value, "cited_work_id": None, "raw_record_id": raw})
+        if loc_rows:
+            conn.execute(insert(Location.__table__), loc_rows)
+        if wt_rows:
+            conn.execute(insert(WorkTopic.__table__), wt_rows)
+        self._insert_ignore(conn, Citation.__table__, cite_rows)
+        return result
+
+    def _clear_work_children(self, conn: Connection, work_ids: list[int]) -> set[int]:
+        """Remove the rows a work's previous payload produced; returns the authors it touched."""
+        a_t, aff_t = Authorship.__table__, AuthorshipAffiliation.__table__
+        touched: set[int] = set()
+        for chunk in _chunks(work_ids):
+            touched.update(
+                r[0] for r in conn.execute(select(a_t.c.author_id).where(a_t.c.work_id.in_(chunk))) if r[0] is not None
+            )
+            conn.execute(delete(aff_t).where(aff_t.c.authorship_id.in_(select(a_t.c.id).where(a_t.c.work_id.in_(chunk)))))
+            conn.execute(delete(a_t).where(a_t.c.work_id.in_(chunk)))
+            for model in (Location, WorkTopic):
+                t = model.__table__
+                conn.execute(delete(t).where(t.c.work_id.in_(chunk)))
+            c_t = Citation.__table__
+            conn.execute(delete(c_t).where(c_t.c.citing_work_id.in_(chunk)))
+        return touched
+
+    def _write_venues(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
+        found: dict[str, SourceRecord] = {}
+        owner: dict[str, int] = {}
+        for i, r in zip(reps, records):
+            for loc in r.locations:
+                if loc.source:
+                    key = loc.source.ids[0].value
+                    found.setdefault(key, loc.source)
+                    owner.setdefault(key, i)
+        keys = list(found)
+        ids = self._resolve_entities(
+            conn,
+            "source",
+            [found[k] for k in keys],
+            [list(found[k].ids) for k in keys],
+            lambda s: {"display_name": s.display_name[:500], "type": s.type, "issn_l": s.issn_l, "publisher": s.publisher},
+            None,
+        )
+        by_key = dict(zip(keys, ids))
+        return {(i, k): by_key[k] for i, r in zip(reps, records) for loc in r.locations if loc.source for k in [loc.source.ids[0].value]}
+
+    def _write_institutions(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[str, int]:
+        found: dict[str, InstitutionRecord] = {}
+        for r in records:
+            for a in r.authorships:
+                for inst in a.institutions:
+                    found.setdefault(inst.ids[0].value, inst)
+        keys = list(found)
+        ids = self._resolve_entities(
+            conn,
+            "institution",
+            [found[k] for k in keys],
+            [list(found[k].ids) for k in keys],
+            lambda s: {"display_name": s.display_name[:500], "country_code": (s.country_code or None) and s.country_code[:2], "type": s.type},
+            None,
+        )
+        return dict(zip(keys, ids))
+
+    def _write_topics(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
+        # nodes by level, each with its parent's key, so parents exist before children
+        nodes: dict[str, tuple[str, str, str | None]] = {}  # key -> (name, level, parent key)
+        for r in records:
+            for wt in r.topics:
+                parent: str | None = None
+                for ext, name, level in wt.topic.lineage:
+                    nodes.setdefault(ext.value, (name, level, parent))
+                    parent = ext.value
+                nodes.setdefault(wt.topic.ids[0].value, (wt.topic.display_name, wt.topic.level, parent))
+        by_key: dict[str, int] = {}
+        for level in TOPIC_LEVELS:
+            keys = [k for k, v in nodes.items() if v[1] == level]
+            ids = self._resolve_entities(
+                conn,
+                "topic",
+                keys,
+                [[ExternalId("openalex", k)] for k in keys],
+                lambda k: {"display_name": nodes[k][0][:500], "level": nodes[k][1], "parent_id": by_key.get(nodes[k][2] or "")},
+                None,
+            )
+            by_key.update(zip(keys, ids))
+        return {(i, wt.topic.ids[0].value): by_key[wt.topic.ids[0].value] for i, r in zip(reps, records) for wt in r.topics}
+
+    def _write_authorships(self, conn, records, reps, work_of, raw_ids, inst_ids, now) -> set[int]:
+        slots = []  # (record index, authorship)
+        key_lists: list[list[ExternalId]] = []
+        for i in reps:
+            work_key = records[i].ids[0].value
+            for a in records[i].authorships:
+                slots.append((i, a))
+                key_lists.append(author_ids(a.author, work_key, a.position))
+        if not slots:
+            return set()
+        self._load_known(conn, (("author", k.scheme, k.value) for ks in key_lists for k in ks))
+        matches = resolve_batch("author", key_lists, self._known)
+        new_groups: dict[int, int] = {}
+        new_rows: list[dict] = []
+        for (i, a), m in zip(slots, matches):
+            if m.entity_id is None and m.group not in new_groups:
+                new_groups[m.group] = len(new_rows)
+                new_rows.append({"display_name": a.author.display_name[:500], "orcid": None, "open_to_collaborate": False, "created_at": now, "updated_at": now})
+        # an ORCID iD found anywhere in a new group becomes the author's ORCID
+        for (i, a), m in zip(slots, matches):
+            if m.entity_id is None and a.author.orcid:
+                new_rows[new_groups[m.group]]["orcid"] = a.author.orcid
+        created = self._insert_returning(conn, Author.__table__, new_rows)
+        author_of = [m.entity_id if m.entity_id is not None else created[new_groups[m.group]] for m in matches]
+        id_rows = []
+        seen: set[tuple[str, str]] = set()
+        for (i, _a), ks, aid in zip(slots, key_lists, author_of):
+            for k in ks:
+                if ("author", k.scheme, k.value) not in self._known and (k.scheme, k.value) not in seen:
+                    seen.add((k.scheme, k.value))
+                    id_rows.append({"entity_kind": "author", "scheme": k.scheme, "value": k.value, "entity_id": aid, "raw_record_id": raw_ids[i]})
+        self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
+        self._remember(id_rows)
+        names = {(aid, n[:500]) for (_i, a), aid in zip(slots, author_of) for n in (a.author.display_name, a.raw_author_name) if n}
+        self._insert_ignore(conn, AuthorName.__table__, [{"author_id": aid, "name": n} for aid, n in sorted(names)])
+        ship_ids = self._insert_returning(
+            conn,
+            Authorship.__table__,
+            [
+                {
+                    "work_id": work_of[i],
+                    "position": a.position,
+                    "raw_author_name": a.raw_author_name[:500],
+                    "author_id": aid,
+                    "is_corresponding": a.is_corresponding,
+                    "raw_record_id": raw_ids[i],
+                }
+                for (i, a), aid in zip(slots, author_of)
+            ],
+        )
+        aff_rows = [
+            {
+                "authorship_id": sid,
+                "raw_affiliation": aff.raw,
+                "institution_id": inst_ids[aff.institution.ids[0].value] if aff.institution else None,
+            }
+            for (_i, a), sid in zip(slots, ship_ids)
+            for aff in a.affiliations
+        ]
+        if aff_rows:
+            conn.execute(insert(AuthorshipAffiliation.__table__), aff_rows)
+        return set(author_of)
+
+    def link_citations(self) -> int:
+        """Point stored references at works that have since arrived; returns links made."""
+        c_t, x_t = Citation.__table__, ExternalIdRow.__table__
+        match = select(x_t.c.entity_id).where(
+            x_t.c.entity_kind == "work", x_t.c.scheme == c_t.c.cited_scheme, x_t.c.value == c_t.c.cited_value
+        )
+        with self.store.begin() as conn:
+            res = conn.execute(
+                update(c_t)
+                .where(c_t.c.cited_work_id.is_(None), match.exists())
+                .values(cited_work_id=match.scalar_subquery())
+            )
+            return res.rowcount or 0
