@@ -14,6 +14,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -37,6 +38,7 @@ from support.postgres import (  # noqa: E402
     start_temp_cluster,
 )
 
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -75,10 +77,17 @@ def _unavailable(require_var: str, message: str) -> NoReturn:
 # markers and run checks
 # ---------------------------------------------------------------------------
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Also declared in pyproject.toml; repeated so this file works on its own.
+    config.addinivalue_line("markers", "postgres: needs a PostgreSQL server")
+    config.addinivalue_line("markers", "browser: needs headless Chromium")
+
+
 _POSTGRES_FIXTURES = {"postgres_server", "postgres_url"}
 _BROWSER_FIXTURES = {"chromium_executable", "browser", "page"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselection looks at the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests using the PostgreSQL/browser fixtures get the matching marker,
     so ``-m "not postgres"`` / ``-m "not browser"`` deselect them."""
@@ -114,6 +123,28 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             red=True,
             bold=True,
         )
+
+
+# Playwright's sync API keeps its event loop marked as "running" in the main
+# thread for as long as it is started, which breaks asyncio.run() and friends.
+# The browser is session-wide, so hide that loop while tests that do not use the
+# browser run, and put it back afterwards.
+_playwright_loop: asyncio.AbstractEventLoop | None = None
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    hidden = None
+    uses_browser = bool(set(getattr(item, "fixturenames", ())) & {"browser", "page"})
+    if not uses_browser and _playwright_loop is not None:
+        if asyncio._get_running_loop() is _playwright_loop:
+            hidden = _playwright_loop
+            asyncio._set_running_loop(None)
+    try:
+        return (yield)
+    finally:
+        if hidden is not None and _playwright_loop is hidden:
+            asyncio._set_running_loop(hidden)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -200,7 +231,7 @@ def chromium_executable() -> str:
         if os.path.isfile(configured) and os.access(configured, os.X_OK):
             return configured
         pytest.fail(f"PEERSCOPE_CHROMIUM={configured!r} is not an executable file", pytrace=False)
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+    for candidate in (*CHROMIUM_CANDIDATES, shutil.which("chromium")):
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     _unavailable("PEERSCOPE_REQUIRE_BROWSER", f"Chromium not found. {BROWSER_HELP}")
@@ -209,9 +240,15 @@ def chromium_executable() -> str:
 @pytest.fixture(scope="session")
 def browser(chromium_executable: str) -> Iterator[Any]:
     """A headless Playwright Chromium browser shared by the session."""
+    global _playwright_loop
     from playwright.sync_api import sync_playwright
 
+    if asyncio._get_running_loop() is not None:
+        pytest.fail("the browser fixture cannot be used while an asyncio loop runs "
+                    "(Playwright's sync API); keep async code out of browser tests",
+                    pytrace=False)
     pw = sync_playwright().start()
+    loop = asyncio._get_running_loop()
     try:
         browser = pw.chromium.launch(
             executable_path=chromium_executable,
@@ -221,9 +258,14 @@ def browser(chromium_executable: str) -> Iterator[Any]:
     except BaseException:
         pw.stop()
         raise
+    _playwright_loop = loop
     try:
         yield browser
     finally:
+        # Teardown may run inside a test that had the loop hidden.
+        if loop is not None and asyncio._get_running_loop() is None:
+            asyncio._set_running_loop(loop)
+        _playwright_loop = None
         try:
             browser.close()
         finally:

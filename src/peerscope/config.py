@@ -53,8 +53,10 @@ class Settings(BaseSettings):
         "(large consortium papers make no one close).",
     )
     api_max_per_page: int = Field(200, ge=1, le=1000, description="Largest per_page the API accepts.")
-    api_max_page: int = Field(
-        50, ge=1, description="Deepest page for page-based paging (as OpenAlex caps basic paging)."
+    api_max_paged_results: int = Field(
+        10_000,
+        ge=1,
+        description="Deepest result reachable with page-based paging (page x per_page), as OpenAlex caps basic paging.",
     )
     contact_email: str = Field(
         "admin@example.org", description="Contact address sent in the User-Agent to public APIs."

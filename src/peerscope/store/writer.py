@@ -28,6 +28,7 @@ from peerscope.store.models import (
     Institution,
     Location,
     RawRecord,
+    Redirect,
     Source,
     Topic,
     Work,
@@ -444,3 +445,11 @@ class Writer:
                 .values(cited_work_id=match.scalar_subquery())
             )
             return res.rowcount or 0
+
+
+def record_redirect(store: Store, kind: str, old_id: int, new_id: int, reason: str) -> None:
+    """Record that ``old_id`` now lives on as ``new_id`` (a merge); old URLs will answer 301."""
+    if old_id == new_id:
+        raise ValueError("a redirect must point to another id")
+    with store.begin() as conn:
+        conn.execute(insert(Redirect.__table__), [{"entity_kind": kind, "old_id": old_id, "new_id": new_id, "reason": reason, "created_at": _now()}])

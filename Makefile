@@ -1,0 +1,37 @@
+# `make demo` and `make test` do all set-up themselves on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: demo test install install-test system-deps lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Build the embedded demo database from a generated corpus and serve it on http://127.0.0.1:$(PORT)/
+demo: install
+	$(BIN)/peerscope demo --port $(PORT)
+
+## Install everything the tests need (PostgreSQL and Chromium from Debian when root) and run them.
+## pytest's exit code 5 (no test ran) is a failure.
+test: install-test system-deps
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: no test ran - failing"; exit 1; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) peerscope-data test-artifacts .pytest_cache

@@ -1,0 +1,31 @@
+"""The ``peerscope`` command line: one module per command group."""
+
+from __future__ import annotations
+
+import click
+
+from peerscope import __version__
+from peerscope.cli.bench import bench
+from peerscope.cli.db import db
+from peerscope.cli.derive import derive
+from peerscope.cli.ingest import ingest
+from peerscope.cli.serve import demo, serve
+from peerscope.cli.settings import settings_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="peerscope")
+def cli() -> None:
+    """Peerscope: an open research discovery and trust graph.
+
+    Harvest scholarly records, resolve them into one graph of works and people, and serve
+    researcher profiles, daily papers, search and an OpenAlex-shaped API.
+    """
+
+
+for command in (db, ingest, derive, serve, demo, bench, settings_cmd):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="peerscope")

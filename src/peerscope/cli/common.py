@@ -1,0 +1,101 @@
+"""What every command shares: data options, settings, the error format, JSON output, progress."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import orjson
+
+from peerscope.config import Settings, load_settings
+from peerscope.errors import PeerscopeError
+from peerscope.store.db import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_options(func: F) -> F:
+    """--data-dir and --database-url, on every command that touches data."""
+    func = click.option(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL of the store [default: SQLite file in the data dir; env PEERSCOPE_DATABASE_URL].",
+    )(func)
+    func = click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Folder for the database and indexes [default: ./peerscope-data; env PEERSCOPE_DATA_DIR].",
+    )(func)
+    return func
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")(func)
+
+
+def settings_from(data_dir: Path | None, database_url: str | None, **extra: Any) -> Settings:
+    return load_settings(data_dir=data_dir, database_url=database_url, **extra)
+
+
+def open_store(settings: Settings, *, migrate: bool = False) -> Store:
+    store = Store(settings.resolved_database_url)
+    if migrate:
+        store.upgrade()
+    else:
+        store.require_current()
+    return store
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode() + "\n")
+    else:
+        click.echo(human(data) if human else str(data))
+
+
+def handle_errors(func: F) -> F:
+    """Turn Peerscope errors into one message format and a meaningful exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PeerscopeError as exc:
+            if kwargs.get("as_json"):
+                sys.stdout.write(orjson.dumps({"error": exc.code, "message": exc.message}).decode() + "\n")
+            click.echo(f"peerscope: error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on a terminal; plain log lines every 10% otherwise."""
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), transient=True
+        ) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda n: bar.advance(task, n)
+        return
+    done = 0
+    next_report = max(1, (total or 0) // 10) if total else 10_000
+    step = next_report
+
+    def advance(n: int) -> None:
+        nonlocal done, next_report
+        done += n
+        if done >= next_report:
+            click.echo(f"{label}: {done}" + (f"/{total}" if total else ""), err=True)
+            next_report += step
+
+    yield advance

@@ -1,0 +1,26 @@
+"""``peerscope derive``: rebuild derived artefacts (profile counts, the title index)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, settings_from
+from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
+from peerscope.index.titles import DatabaseTitleIndex
+
+
+@click.command()
+@data_options
+@json_option
+@handle_errors
+def derive(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+    """Recompute profile counts (skipping authors whose inputs are unchanged) and the title index."""
+    settings = settings_from(data_dir, database_url)
+    store = open_store(settings)
+    rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
+    report = refresh_profile_counts(store, None, rule)
+    indexed = DatabaseTitleIndex(store).refresh(None)
+    emit({**asdict(report), "titles_indexed": indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))

@@ -1,0 +1,162 @@
+"""API routes: works and authors, single and listed, OpenAlex-shaped.
+
+Parameters follow OpenAlex: ``per_page`` (or ``per-page``) 1–200, ``page`` from 1, basic paging
+capped at 10,000 results, ``sort=field[:desc]``, ``search=`` over titles. Unknown parameters are
+rejected with HTTP 400 so a typo never silently returns unfiltered data.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from peerscope.errors import InputError, NotFound
+from peerscope.serve.api.schemas import (
+    AuthorList,
+    AuthorOut,
+    ErrorOut,
+    Meta,
+    WorkList,
+    WorkOut,
+    author_out,
+    author_summary_out,
+    work_out,
+)
+from peerscope.serve.deps import SettingsDep, StoreDep, TitleIndexDep
+from peerscope.serve.ids import lookup, public_id
+from peerscope.store import queries
+
+router = APIRouter(tags=["entities"], responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+
+LIST_PARAMS = {"page", "per_page", "per-page", "sort", "search", "mailto", "api_key"}
+WORK_SORTS = {"publication_date": "publication_date", "cited_by_count": "cited_by_count", "id": "id"}
+AUTHOR_SORTS = {"works_count": "works_count", "id": "id"}
+DEFAULT_PER_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InputError(f"{name} must be an integer, got '{raw}'") from None
+
+
+def _check_params(request: Request, allowed: set[str]) -> None:
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise InputError(f"{', '.join(unknown)} is not a valid parameter. Valid parameters are: {', '.join(sorted(allowed))}")
+
+
+def _paging(request: Request, max_per_page: int, max_results: int) -> Paging:
+    per_page_name = "per-page" if "per-page" in request.query_params else "per_page"
+    per_page = _int_param(request, per_page_name, DEFAULT_PER_PAGE)
+    page = _int_param(request, "page", 1)
+    if not 1 <= per_page <= max_per_page:
+        raise InputError(f"{per_page_name} must be between 1 and {max_per_page}, got {per_page}")
+    if page < 1:
+        raise InputError(f"page must be 1 or more, got {page}")
+    if page * per_page > max_results:
+        raise InputError(f"page x per_page may not exceed {max_results} with basic paging (asked for result {page * per_page})")
+    return Paging(page, per_page)
+
+
+def _sort(request: Request, allowed: dict[str, str], default: str) -> str:
+    raw = request.query_params.get("sort")
+    if raw is None:
+        return default
+    field, _, direction = raw.partition(":")
+    if field not in allowed or direction not in ("", "desc", "asc"):
+        raise InputError(f"sort '{raw}' is not supported; sortable fields: {', '.join(sorted(allowed))} (optionally :desc)")
+    return allowed[field]
+
+
+def _moved(request: Request, kind: str, number: int) -> RedirectResponse:
+    base = "/api/works/" if kind == "work" else "/api/authors/"
+    return RedirectResponse(base + public_id(kind, number) + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
+
+
+@router.get("/works", response_model=WorkList, summary="List works")
+def list_works(request: Request, store: StoreDep, settings: SettingsDep, titles: TitleIndexDep) -> WorkList:
+    started = time.perf_counter()
+    _check_params(request, LIST_PARAMS)
+    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
+    search = (request.query_params.get("search") or "").strip()
+    if search:
+        if "sort" in request.query_params:
+            raise InputError("sort cannot be combined with search yet: results are ordered by relevance")
+        ids, total = titles.search(search, paging.per_page, paging.offset)
+        items = queries.work_summaries(store, ids)
+    else:
+        page = queries.list_works(store, paging.offset, paging.per_page, _sort(request, WORK_SORTS, "id"))
+        items, total = list(page.items), page.total
+    return WorkList(
+        meta=Meta(count=total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        results=[work_out(w) for w in items],
+    )
+
+
+@router.get("/works/{work_id:path}", response_model=WorkOut, summary="One work by our id or any known id (DOI, OpenAlex, PMID, arXiv …)")
+def get_work(work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, "work", work_id)
+    if found.moved:
+        return _moved(request, "work", found.number)
+    detail = queries.get_work(store, found.number)
+    if detail is None:  # deleted between the lookup and now
+        raise NotFound(f"no work with id {work_id}")
+    return work_out(detail.summary, detail)
+
+
+@router.get("/authors", response_model=AuthorList, summary="List authors")
+def list_authors(request: Request, store: StoreDep, settings: SettingsDep) -> AuthorList:
+    started = time.perf_counter()
+    _check_params(request, LIST_PARAMS - {"search"})
+    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
+    page = queries.list_authors(store, paging.offset, paging.per_page, _sort(request, AUTHOR_SORTS, "id"))
+    return AuthorList(
+        meta=Meta(count=page.total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        results=[author_summary_out(a) for a in page.items],
+    )
+
+
+@router.get("/authors/{author_id}/works", response_model=WorkList, summary="An author's works, newest first")
+def author_works(author_id: str, request: Request, store: StoreDep, settings: SettingsDep):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    _check_params(request, {"page", "per_page", "per-page", "mailto", "api_key"})
+    found = lookup(store, "author", author_id)
+    if found.moved:
+        return RedirectResponse(f"/api/authors/{public_id('author', found.number)}/works", status_code=301)
+    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
+    page = queries.author_works(store, found.number, paging.offset, paging.per_page)
+    return WorkList(
+        meta=Meta(count=page.total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        results=[work_out(w) for w in page.items],
+    )
+
+
+@router.get("/authors/{author_id:path}", response_model=AuthorOut, summary="One author by our id, ORCID iD or OpenAlex id")
+def get_author(author_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, "author", author_id)
+    if found.moved:
+        return _moved(request, "author", found.number)
+    profile = queries.get_author(store, found.number)
+    if profile is None:
+        raise NotFound(f"no author with id {author_id}")
+    return author_out(profile, str(request.base_url))

@@ -1,0 +1,316 @@
+"""Public response models of the API, and the mapping from store views to them.
+
+These are the only shapes that leave the server: no table row or internal field is exposed by
+accident (an email address or a password hash cannot appear here).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from peerscope.serve.ids import public_id
+from peerscope.store.views import AuthorProfile, AuthorSummary, IdView, InstitutionView, TopicView, VenueView, WorkDetail, WorkSummary
+
+ID_URLS = {
+    "doi": "https://doi.org/{}",
+    "orcid": "https://orcid.org/{}",
+    "openalex": "https://openalex.org/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}",
+    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}",
+    "arxiv": "https://arxiv.org/abs/{}",
+    "ror": "https://ror.org/{}",
+}
+
+
+def id_url(scheme: str, value: str) -> str:
+    template = ID_URLS.get(scheme)
+    return template.format(value) if template else value
+
+
+def ids_dict(kind: str, number: int, ids: tuple[IdView, ...]) -> dict[str, str]:
+    out = {"peerscope": public_id(kind, number)}
+    for i in ids:
+        out.setdefault(i.scheme, id_url(i.scheme, i.value))
+    return out
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="Short error class, as OpenAlex names it.")
+    message: str = Field(description="What was wrong, naming the parameter and the fault.")
+
+
+class Meta(BaseModel):
+    count: int
+    db_response_time_ms: int
+    page: int
+    per_page: int
+    groups_count: int | None = None
+
+
+class DehydratedAuthor(BaseModel):
+    id: str | None
+    display_name: str
+    orcid: str | None = None
+
+
+class DehydratedInstitution(BaseModel):
+    id: str
+    display_name: str
+    ror: str | None = None
+    country_code: str | None = None
+    type: str | None = None
+
+
+class Authorship(BaseModel):
+    author_position: str
+    author: DehydratedAuthor
+    institutions: list[DehydratedInstitution]
+    is_corresponding: bool
+    raw_author_name: str
+    raw_affiliation_strings: list[str]
+
+
+class DehydratedSource(BaseModel):
+    id: str
+    display_name: str
+    type: str | None = None
+    issn_l: str | None = None
+    host_organization_name: str | None = None
+
+
+class LocationOut(BaseModel):
+    is_oa: bool
+    landing_page_url: str | None
+    pdf_url: str | None
+    source: DehydratedSource | None
+    license: str | None
+    version: str | None
+    is_primary: bool
+
+
+class TopicOut(BaseModel):
+    id: str
+    display_name: str
+    score: float | None = None
+    count: int | None = None
+    lineage: list[str] = Field(default_factory=list, description="Ancestor topics, root first.")
+
+
+class OpenAccess(BaseModel):
+    is_oa: bool
+    oa_status: str | None = None
+    oa_url: str | None = None
+
+
+class Provenance(BaseModel):
+    source: str
+    source_id: str
+    retrieved_at: datetime
+    ingested_at: datetime
+
+
+class WorkOut(BaseModel):
+    id: str
+    doi: str | None
+    title: str
+    display_name: str
+    publication_year: int | None
+    publication_date: date | None
+    ids: dict[str, str]
+    language: str | None = None
+    type: str | None
+    open_access: OpenAccess
+    authorships: list[Authorship]
+    primary_location: LocationOut | None = None
+    locations: list[LocationOut] = Field(default_factory=list)
+    locations_count: int = 0
+    topics: list[TopicOut] = Field(default_factory=list)
+    abstract: str | None = Field(description="Plain text; harvested text is never markup.")
+    abstract_inverted_index: dict[str, list[int]] | None = None
+    is_retracted: bool
+    cited_by_count: int = Field(description="As reported by the source.")
+    referenced_works: list[str] = Field(default_factory=list, description="Referenced works present in this graph.")
+    referenced_works_count: int = 0
+    provenance: Provenance | None = None
+    updated_date: datetime | None = None
+    created_date: datetime | None = None
+
+
+class AuthorCounts(BaseModel):
+    topics_count: int
+    close_collaborators_count: int
+    first_year: int | None
+    last_year: int | None
+
+
+class Collaborator(BaseModel):
+    author: DehydratedAuthor
+    joint_works: int
+    first_year: int | None
+    last_year: int | None
+    is_close: bool
+
+
+class AuthorOut(BaseModel):
+    id: str
+    display_name: str
+    display_name_alternatives: list[str]
+    orcid: str | None
+    ids: dict[str, str]
+    works_count: int
+    cited_by_count: int
+    last_known_institutions: list[DehydratedInstitution]
+    topics: list[TopicOut]
+    summary_stats: AuthorCounts | None
+    close_collaborators: list[Collaborator]
+    open_to_collaborate: bool
+    trust: None = Field(None, description="Trust snapshot: not computed yet (always null in this version).")
+    works_api_url: str
+    updated_date: datetime
+    created_date: datetime
+
+
+class WorkList(BaseModel):
+    meta: Meta
+    results: list[WorkOut]
+    group_by: list = Field(default_factory=list)
+
+
+class InstitutionRef(BaseModel):
+    id: str
+    display_name: str
+
+
+class AuthorListItem(BaseModel):
+    id: str
+    display_name: str
+    orcid: str | None
+    works_count: int
+    last_known_institutions: list[InstitutionRef]
+
+
+class AuthorList(BaseModel):
+    meta: Meta
+    results: list[AuthorListItem]
+    group_by: list = Field(default_factory=list)
+
+
+POSITIONS = ("first", "middle", "last")
+
+
+def _position(i: int, n: int) -> str:
+    if i == 0:
+        return "first"
+    return "last" if i == n - 1 else "middle"
+
+
+def inverted_index(text: str | None) -> dict[str, list[int]] | None:
+    if not text:
+        return None
+    out: dict[str, list[int]] = {}
+    for i, word in enumerate(text.split()):
+        out.setdefault(word, []).append(i)
+    return out
+
+
+def institution_out(i: InstitutionView) -> DehydratedInstitution:
+    ror = next((x.value for x in i.ids if x.scheme == "ror"), None)
+    return DehydratedInstitution(id=public_id("institution", i.id), display_name=i.display_name, ror=id_url("ror", ror) if ror else None, country_code=i.country_code, type=i.type)
+
+
+def _source(v: VenueView | None) -> DehydratedSource | None:
+    if v is None:
+        return None
+    return DehydratedSource(id=public_id("source", v.id), display_name=v.display_name, type=v.type, issn_l=v.issn_l, host_organization_name=v.publisher)
+
+
+def topic_out(t: TopicView) -> TopicOut:
+    return TopicOut(id=public_id("topic", t.id), display_name=t.display_name, score=t.score, count=t.works_count, lineage=[r.name for r in t.lineage])
+
+
+def work_out(w: WorkSummary, detail: WorkDetail | None = None) -> WorkOut:
+    n = len(w.byline)
+    ids = ids_dict("work", w.id, detail.ids) if detail else {"peerscope": public_id("work", w.id)}
+    doi = ids.get("doi")
+    locations = [
+        LocationOut(is_oa=loc.is_oa, landing_page_url=loc.landing_page_url, pdf_url=loc.pdf_url, source=_source(loc.venue), license=loc.license, version=loc.version, is_primary=loc.is_primary)
+        for loc in (detail.locations if detail else ())
+    ]
+    return WorkOut(
+        id=public_id("work", w.id),
+        doi=doi,
+        title=w.title,
+        display_name=w.title,
+        publication_year=w.publication_year,
+        publication_date=w.publication_date,
+        ids=ids,
+        language=detail.language if detail else None,
+        type=w.type,
+        open_access=OpenAccess(is_oa=w.is_oa, oa_status=detail.oa_status if detail else None, oa_url=detail.oa_url if detail else None),
+        authorships=[
+            Authorship(
+                author_position=_position(i, n),
+                author=DehydratedAuthor(id=public_id("author", b.author.id) if b.author else None, display_name=b.author.name if b.author else b.name, orcid=id_url("orcid", b.orcid) if b.orcid else None),
+                institutions=[institution_out(x) for x in b.institutions],
+                is_corresponding=b.is_corresponding,
+                raw_author_name=b.name,
+                raw_affiliation_strings=list(b.raw_affiliations),
+            )
+            for i, b in enumerate(w.byline)
+        ],
+        primary_location=next((loc for loc in locations if loc.is_primary), None),
+        locations=locations,
+        locations_count=len(locations),
+        topics=[topic_out(t) for t in detail.topics] if detail else [],
+        abstract=w.abstract,
+        abstract_inverted_index=inverted_index(w.abstract),
+        is_retracted=w.is_retracted,
+        cited_by_count=w.cited_by_count,
+        referenced_works=[public_id("work", r.id) for r in detail.references] if detail else [],
+        referenced_works_count=detail.references_count if detail else 0,
+        provenance=Provenance(**vars_of(detail.provenance)) if detail else None,
+        updated_date=detail.updated_at if detail else None,
+        created_date=detail.created_at if detail else None,
+    )
+
+
+def vars_of(obj: object) -> dict:
+    return {name: getattr(obj, name) for name in obj.__slots__}  # type: ignore[attr-defined]
+
+
+def author_out(a: AuthorProfile, base_url: str) -> AuthorOut:
+    pid = public_id("author", a.id)
+    stats = a.stats
+    return AuthorOut(
+        id=pid,
+        display_name=a.display_name,
+        display_name_alternatives=list(a.name_variants),
+        orcid=id_url("orcid", a.orcid) if a.orcid else None,
+        ids=ids_dict("author", a.id, a.ids),
+        works_count=stats.works_count if stats else 0,
+        cited_by_count=a.cited_by_count,
+        last_known_institutions=[institution_out(a.affiliation)] if a.affiliation else [],
+        topics=[topic_out(t) for t in a.topics],
+        summary_stats=AuthorCounts(topics_count=stats.topics_count, close_collaborators_count=stats.close_collaborators_count, first_year=stats.first_year, last_year=stats.last_year) if stats else None,
+        close_collaborators=[
+            Collaborator(author=DehydratedAuthor(id=public_id("author", c.author.id), display_name=c.author.name), joint_works=c.joint_works, first_year=c.first_year, last_year=c.last_year, is_close=c.is_close)
+            for c in a.collaborators
+            if c.is_close
+        ],
+        open_to_collaborate=a.open_to_collaborate,
+        works_api_url=f"{base_url}api/authors/{pid}/works",
+        updated_date=a.updated_at,
+        created_date=a.created_at,
+    )
+
+
+def author_summary_out(a: AuthorSummary) -> AuthorListItem:
+    return AuthorListItem(
+        id=public_id("author", a.id),
+        display_name=a.display_name,
+        orcid=id_url("orcid", a.orcid) if a.orcid else None,
+        works_count=a.works_count,
+        last_known_institutions=[InstitutionRef(id=public_id("institution", a.affiliation.id), display_name=a.affiliation.name)] if a.affiliation else [],
+    )

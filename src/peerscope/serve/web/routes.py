@@ -1,0 +1,142 @@
+"""Web page routes: home, researcher profiles and list, works, daily papers, search, error page.
+
+Pages link with our public ids (``PA12``, ``PW3``); any other id a person types (ORCID, OpenAlex,
+DOI, a merged record's old id) answers 301 to the canonical URL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from peerscope.errors import NotFound
+from peerscope.serve.deps import StoreDep, TitleIndexDep
+from peerscope.serve.ids import lookup, public_id
+from peerscope.serve.web.filters import day_url
+from peerscope.serve.web.views import (
+    PER_PAGE,
+    Pager,
+    check_query,
+    describe_author,
+    parse_day,
+    render,
+    status_phrase,
+)
+from peerscope.store import queries
+from peerscope.store.db import Store
+
+router = APIRouter(include_in_schema=False)
+
+PageParam = Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1")]
+TOP_AUTHORS = 10
+
+
+def render_error_page(request: Request, status: int, message: str) -> Response:
+    """The HTML error page: the status in the title and heading, the message as text."""
+    return render(request, "error.html", status_code=status, status=status, phrase=status_phrase(status), message=message)
+
+
+def _canonical_redirect(request: Request, kind: str, given: str, number: int) -> Response | None:
+    """301 to our public id when the URL used another id, a merged record's id or another case."""
+    canonical = public_id(kind, number)
+    if given == canonical:
+        return None
+    path = f"/{kind}s/{canonical}"
+    if request.url.query:
+        path += "?" + request.url.query
+    return RedirectResponse(path, status_code=301)
+
+
+@router.get("/")
+def home(request: Request, store: StoreDep) -> Response:
+    counts = queries.counts(store)
+    latest = _latest_day(store)
+    top = queries.list_authors(store, 0, TOP_AUTHORS, sort="works_count")
+    return render(request, "home.html", section="home", counts=counts, latest=latest, top_authors=top.items)
+
+
+def _latest_day(store: Store) -> date | None:
+    return queries.day_neighbours(store, date.min)[2]
+
+
+@router.get("/authors")
+def authors_list(request: Request, store: StoreDep, page: PageParam = 1) -> Response:
+    listed = queries.list_authors(store, (page - 1) * PER_PAGE, PER_PAGE, sort="works_count")
+    pager = Pager(page, listed.total, "/authors")
+    pager.check()
+    return render(request, "authors.html", section="authors", authors=listed.items, pager=pager)
+
+
+@router.get("/authors/{ident:path}")
+def author_page(request: Request, ident: str, store: StoreDep, page: PageParam = 1) -> Response:
+    found = lookup(store, "author", ident)
+    moved = _canonical_redirect(request, "author", ident, found.number)
+    if moved is not None:
+        return moved
+    profile = queries.get_author(store, found.number)
+    if profile is None:
+        raise NotFound(f"no author with id {ident}")
+    works = queries.author_works(store, profile.id, (page - 1) * PER_PAGE, PER_PAGE)
+    pager = Pager(page, works.total, f"/authors/{public_id('author', profile.id)}", anchor="works")
+    pager.check()
+    close = [c for c in profile.collaborators if c.is_close]
+    others = [c for c in profile.collaborators if not c.is_close]
+    return render(
+        request,
+        "author.html",
+        section="authors",
+        author=profile,
+        description=describe_author(profile, works.total),
+        works=works.items,
+        works_total=works.total,
+        pager=pager,
+        close_collaborators=close,
+        other_coauthors=others,
+        external_ids=[i for i in profile.ids if i.scheme != "orcid"],
+    )
+
+
+@router.get("/works/{ident:path}")
+def work_page(request: Request, ident: str, store: StoreDep) -> Response:
+    found = lookup(store, "work", ident)
+    moved = _canonical_redirect(request, "work", ident, found.number)
+    if moved is not None:
+        return moved
+    work = queries.get_work(store, found.number)
+    if work is None:
+        raise NotFound(f"no work with id {ident}")
+    return render(request, "work.html", work=work, w=work.summary)
+
+
+@router.get("/daily")
+def daily_latest(request: Request, store: StoreDep) -> Response:
+    latest = _latest_day(store)
+    if latest is None:
+        return render(request, "daily.html", section="daily", day=None, works=[], prev_day=None, next_day=None, latest=None)
+    return RedirectResponse(day_url(latest), status_code=302)
+
+
+@router.get("/daily/{day_text}")
+def daily_page(request: Request, day_text: str, store: StoreDep) -> Response:
+    day = parse_day(day_text)
+    works = queries.works_on_day(store, day, limit=100)
+    prev_day, next_day, latest = queries.day_neighbours(store, day)
+    return render(
+        request, "daily.html", section="daily", day=day, works=works, prev_day=prev_day, next_day=next_day, latest=latest
+    )
+
+
+@router.get("/search")
+def search_page(request: Request, index: TitleIndexDep, store: StoreDep, q: str = "", page: PageParam = 1) -> Response:
+    query = check_query(q)
+    if not query:
+        return render(request, "search.html", section="search", q="", query="", results=[], pager=None)
+    ids, total = index.search(query, PER_PAGE, (page - 1) * PER_PAGE)
+    pager = Pager(page, total, "/search", params=(("q", query),))
+    if total:
+        pager.check()
+    results = queries.work_summaries(store, ids)
+    return render(request, "search.html", section="search", q=query, query=query, results=results, pager=pager)
