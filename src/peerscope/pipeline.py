@@ -13,7 +13,7 @@ from pathlib import Path
 from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
 from peerscope.errors import InputError
 from peerscope.index.titles import DatabaseTitleIndex
-from peerscope.normalize.openalex import work_from_openalex
+from peerscope.normalize.openalex import record_from_openalex
 from peerscope.sources.files import Payload, iter_payloads
 from peerscope.store.db import Store
 from peerscope.store.writer import BatchResult, IngestItem, Writer
@@ -25,6 +25,7 @@ class IngestReport:
     inserted: int
     updated: int
     unchanged: int
+    entities: int
     skipped_bad: int
     citations_linked: int
     authors_recomputed: int
@@ -50,7 +51,7 @@ def _batched(items: Iterable[IngestItem], size: int) -> Iterator[list[IngestItem
 def _normalized(payloads: Iterable[Payload], skip_bad: bool, errors: list[str]) -> Iterator[IngestItem]:
     for p in payloads:
         try:
-            yield IngestItem(work_from_openalex(p.data, p.retrieved_at, where=p.where), p.raw)
+            yield IngestItem(record_from_openalex(p.data, p.retrieved_at, where=p.where), p.raw)
         except InputError as exc:
             if not skip_bad:
                 raise
@@ -66,7 +67,7 @@ def ingest_openalex(
     rule: CollaborationRule = CollaborationRule(),
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest OpenAlex work records from files.
+    """Ingest OpenAlex records (works, and authors, venues, institutions, topics) from files.
 
     Each batch is one transaction: a bad record stops the run (unless ``skip_bad``) after the
     batches before it were committed whole; running again resumes, since stored payloads are
@@ -95,6 +96,7 @@ def ingest_openalex(
         inserted=total.inserted,
         updated=total.updated,
         unchanged=total.unchanged,
+        entities=total.entities,
         skipped_bad=len(errors),
         citations_linked=linked,
         authors_recomputed=recomputed,

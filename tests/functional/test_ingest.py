@@ -117,7 +117,7 @@ def test_record_without_id_is_refused_or_skipped(store: Store, tmp_path: Path) -
     lines = SAMPLE.read_bytes().splitlines()
     bad = tmp_path / "noid.jsonl"
     bad.write_bytes(b'{"title": "orphan"}\n' + lines[0] + b"\n")
-    with pytest.raises(InputError, match=r"noid.jsonl:1: missing or malformed OpenAlex work id"):
+    with pytest.raises(InputError, match=r"noid.jsonl:1: missing or malformed OpenAlex id"):
         ingest_openalex(store, [bad])
     assert table_counts(store)["works"] == 0
     report = ingest_openalex(store, [bad], skip_bad=True)

@@ -19,7 +19,8 @@ def ingest() -> None:
 
 def _human(d: dict) -> str:
     line = (
-        f"{d['records']} records: {d['inserted']} new, {d['updated']} updated, {d['unchanged']} unchanged, "
+        f"{d['records']} records: {d['inserted']} new works, {d['updated']} updated, {d['unchanged']} unchanged, "
+        f"{d['entities']} other entities, "
         f"{d['skipped_bad']} bad skipped; {d['citations_linked']} citations linked; "
         f"{d['authors_recomputed']} profiles recomputed; {d['works_per_second']:.0f} works/s"
     )
@@ -34,8 +35,9 @@ def _human(d: dict) -> str:
 @json_option
 @handle_errors
 def openalex(paths: tuple[Path, ...], skip_bad: bool, batch_size: int | None, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
-    """Ingest OpenAlex work records from PATHS: .jsonl / .jsonl.gz files, JSON documents
-    (a single work or an API list response), or folders of them.
+    """Ingest OpenAlex records from PATHS: .jsonl / .jsonl.gz files, JSON documents (a single
+    entity or an API list response), or folders of them. Works, authors, venues (sources),
+    institutions and topics enter the graph; other kinds are kept as raw payloads.
 
     Each batch is one transaction; a malformed record stops the run with its file and line
     named, after the batches before it were committed whole. Running again resumes: payloads

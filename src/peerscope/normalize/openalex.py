@@ -14,7 +14,11 @@ from peerscope.normalize.ids import external_id, normalize_arxiv, normalize_doi,
 from peerscope.normalize.names import clean_name
 from peerscope.normalize.records import (
     AffiliationRecord,
+    AuthorRecord,
     AuthorRef,
+    EntityRecord,
+    OtherRecord,
+    SourceItem,
     AuthorshipRecord,
     ExternalId,
     InstitutionRecord,
@@ -265,3 +269,57 @@ def work_from_openalex(payload: Any, retrieved_at: datetime, where: str = "recor
         referenced_works=refs,
         updated_date=_datetime(payload.get("updated_date")),
     )
+
+
+OTHER_KINDS = {"C": "concept", "F": "funder", "P": "publisher"}
+
+
+def _require_name(payload: dict[str, Any], entity: str, where: str) -> str:
+    name = payload.get("display_name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{where}: {entity} has no display_name")
+    return clean_name(name) if entity.startswith("A") else name.strip()
+
+
+def record_from_openalex(payload: Any, retrieved_at: datetime, where: str = "record") -> SourceItem:
+    """Map any OpenAlex entity object (work, author, institution, source, topic, …) to a record,
+    telling the kind by its id letter."""
+    if not isinstance(payload, dict):
+        raise InputError(f"{where}: expected a JSON object for an OpenAlex entity, got {type(payload).__name__}")
+    entity = normalize_openalex(payload.get("id"))
+    if not entity:
+        raise InputError(f"{where}: missing or malformed OpenAlex id {payload.get('id')!r}")
+    letter = entity[0]
+    if letter == "W":
+        return work_from_openalex(payload, retrieved_at, where)
+    prov = Provenance(SOURCE, entity, retrieved_at)
+    name = _require_name(payload, entity, where)
+    raw_ids = payload.get("ids") if isinstance(payload.get("ids"), dict) else {}
+    if letter == "A":
+        ids = _ids(("openalex", entity), ("orcid", payload.get("orcid") or raw_ids.get("orcid")))
+        orcid = next((i.value for i in ids if i.scheme == "orcid"), None)
+        variants = tuple(
+            clean_name(v) for v in payload.get("display_name_alternatives") or [] if isinstance(v, str) and clean_name(v)
+        )
+        insts = tuple(i for i in (_institution(x) for x in payload.get("last_known_institutions") or [] if isinstance(x, dict)) if i)
+        return AuthorRecord(
+            ids=tuple(i for i in ids if i.scheme != "orcid"),
+            display_name=name,
+            provenance=prov,
+            orcid=orcid,
+            name_variants=tuple(dict.fromkeys(v for v in variants if v != name)),
+            last_known_institutions=insts,
+        )
+    if letter == "I":
+        inst = _institution({**payload, "id": entity, "ror": payload.get("ror") or raw_ids.get("ror")})
+        assert inst is not None  # id and name were checked above
+        return EntityRecord("institution", inst, prov)
+    if letter == "S":
+        source = _source({**payload, "id": entity})
+        assert source is not None
+        return EntityRecord("source", source, prov)
+    if letter == "T":
+        topic = _topic({**payload, "id": entity, "score": 1.0})
+        assert topic is not None
+        return EntityRecord("topic", topic.topic, prov)
+    return OtherRecord(OTHER_KINDS.get(letter, letter), prov)

@@ -144,3 +144,36 @@ class WorkRecord:
     @property
     def primary_location(self) -> LocationRecord | None:
         return next((loc for loc in self.locations if loc.is_primary), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRecord:
+    """A person as a source describes them (an author entity, not a byline)."""
+
+    ids: tuple[ExternalId, ...]
+    display_name: str
+    provenance: Provenance
+    orcid: str | None = None
+    name_variants: tuple[str, ...] = ()
+    last_known_institutions: tuple[InstitutionRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """A venue, institution or topic described on its own (not inside a work)."""
+
+    kind: str  # "source", "institution", "topic"
+    record: SourceRecord | InstitutionRecord | TopicRecord
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class OtherRecord:
+    """A record of a kind the graph does not model yet (concepts, funders, publishers):
+    its payload is kept so the graph can be rebuilt once it does."""
+
+    kind: str
+    provenance: Provenance
+
+
+SourceItem = WorkRecord | AuthorRecord | EntityRecord | OtherRecord

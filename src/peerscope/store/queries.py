@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 
 from peerscope.store.db import Store
 from peerscope.store.models import (
@@ -108,8 +108,10 @@ def _bylines(conn: Connection, work_ids: Sequence[int], with_affiliations: bool)
             .where(AFF.c.authorship_id.in_([r.id for r in rows]))
             .order_by(AFF.c.id)
         )
-        for sid, raw, iid, iname, cc, itype in conn.execute(q):
-            inst = InstitutionView(iid, iname, cc, itype) if iid is not None else None
+        found = conn.execute(q).all()
+        inst_ids = _ids_of(conn, "institution", sorted({r[2] for r in found if r[2] is not None}))
+        for sid, raw, iid, iname, cc, itype in found:
+            inst = InstitutionView(iid, iname, cc, itype, inst_ids.get(iid, ())) if iid is not None else None
             affs.setdefault(sid, []).append((raw, inst))
     out: dict[int, list[BylineEntry]] = {}
     for r in rows:

@@ -15,7 +15,16 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from peerscope.normalize.records import ExternalId, InstitutionRecord, SourceRecord, TopicRecord, WorkRecord
+from peerscope.normalize.records import (
+    AuthorRecord,
+    EntityRecord,
+    ExternalId,
+    InstitutionRecord,
+    SourceItem,
+    SourceRecord,
+    TopicRecord,
+    WorkRecord,
+)
 from peerscope.resolve.identifiers import Key, author_ids, resolve_batch, strong_ids
 from peerscope.store.db import Store
 from peerscope.store.models import (
@@ -43,7 +52,7 @@ TOPIC_LEVELS = ("domain", "field", "subfield", "topic")
 class IngestItem:
     """A normalised record and the raw payload bytes it was built from."""
 
-    record: WorkRecord
+    record: SourceItem
     payload: bytes
 
 
@@ -52,6 +61,7 @@ class BatchResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    entities: int = 0  # authors, venues, institutions, topics and other kinds described on their own
     work_ids: set[int] = field(default_factory=set)
     author_ids: set[int] = field(default_factory=set)
 
@@ -59,8 +69,17 @@ class BatchResult:
         self.inserted += other.inserted
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.entities += other.entities
         self.work_ids |= other.work_ids
         self.author_ids |= other.author_ids
+
+
+def _venue_row(s: SourceRecord) -> dict:
+    return {"display_name": s.display_name[:500], "type": s.type, "issn_l": s.issn_l, "publisher": s.publisher}
+
+
+def _institution_row(s: InstitutionRecord) -> dict:
+    return {"display_name": s.display_name[:500], "country_code": (s.country_code or None) and s.country_code[:2], "type": s.type}
 
 
 def payload_hash(payload: bytes) -> str:
@@ -192,7 +211,16 @@ class Writer:
                 for k, it in todo
             ],
         )
-        records = [it.record for _, it in todo]
+        all_records = [it.record for _, it in todo]
+        entity_items = [(r, raw) for r, raw in zip(all_records, raw_ids) if not isinstance(r, WorkRecord)]
+        if entity_items:
+            result.entities = len(entity_items)
+            result.author_ids |= self._write_entities(conn, entity_items, now)
+        work_items = [(r, raw) for r, raw in zip(all_records, raw_ids) if isinstance(r, WorkRecord)]
+        if not work_items:
+            return result
+        records: list[WorkRecord] = [r for r, _ in work_items]
+        raw_ids = [raw for _, raw in work_items]
 
         # 2. which stored work each record is
         work_id_lists = [strong_ids("work", r.ids) for r in records]
@@ -322,7 +350,7 @@ class Writer:
             "source",
             [found[k] for k in keys],
             [list(found[k].ids) for k in keys],
-            lambda s: {"display_name": s.display_name[:500], "type": s.type, "issn_l": s.issn_l, "publisher": s.publisher},
+            _venue_row,
             None,
         )
         by_key = dict(zip(keys, ids))
@@ -340,21 +368,20 @@ class Writer:
             "institution",
             [found[k] for k in keys],
             [list(found[k].ids) for k in keys],
-            lambda s: {"display_name": s.display_name[:500], "country_code": (s.country_code or None) and s.country_code[:2], "type": s.type},
+            _institution_row,
             None,
         )
         return dict(zip(keys, ids))
 
-    def _write_topics(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
-        # nodes by level, each with its parent's key, so parents exist before children
+    def _topic_nodes(self, conn, topics: Iterable[TopicRecord]) -> dict[str, int]:
+        """Store topics with their ancestors (parents before children); returns key -> id."""
         nodes: dict[str, tuple[str, str, str | None]] = {}  # key -> (name, level, parent key)
-        for r in records:
-            for wt in r.topics:
-                parent: str | None = None
-                for ext, name, level in wt.topic.lineage:
-                    nodes.setdefault(ext.value, (name, level, parent))
-                    parent = ext.value
-                nodes.setdefault(wt.topic.ids[0].value, (wt.topic.display_name, wt.topic.level, parent))
+        for topic in topics:
+            parent: str | None = None
+            for ext, name, level in topic.lineage:
+                nodes.setdefault(ext.value, (name, level, parent))
+                parent = ext.value
+            nodes.setdefault(topic.ids[0].value, (topic.display_name, topic.level, parent))
         by_key: dict[str, int] = {}
         for level in TOPIC_LEVELS:
             keys = [k for k, v in nodes.items() if v[1] == level]
@@ -367,7 +394,59 @@ class Writer:
                 None,
             )
             by_key.update(zip(keys, ids))
+        return by_key
+
+    def _write_topics(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
+        by_key = self._topic_nodes(conn, (wt.topic for r in records for wt in r.topics))
         return {(i, wt.topic.ids[0].value): by_key[wt.topic.ids[0].value] for i, r in zip(reps, records) for wt in r.topics}
+
+    def _write_entities(self, conn: Connection, items: list[tuple[SourceItem, int]], now: datetime) -> set[int]:
+        """Authors, venues, institutions and topics described on their own: created when new,
+        their descriptive fields taken from the record when they exist. Other kinds are kept
+        as raw payloads only. Returns the authors touched."""
+        touched: set[int] = set()
+        authors = [(r, raw) for r, raw in items if isinstance(r, AuthorRecord)]
+        if authors:
+            keys = [([ExternalId("orcid", r.orcid)] if r.orcid else []) + list(r.ids) for r, _ in authors]
+            self._load_known(conn, (("author", k.scheme, k.value) for ks in keys for k in ks))
+            matches = resolve_batch("author", keys, self._known)
+            au_t = Author.__table__
+            new_rows: dict[int, dict] = {}
+            for (r, _), m in zip(authors, matches):
+                if m.entity_id is None:
+                    new_rows[m.group] = {"display_name": r.display_name[:500], "orcid": r.orcid, "open_to_collaborate": False, "created_at": now, "updated_at": now}
+            groups = list(new_rows)
+            created = dict(zip(groups, self._insert_returning(conn, au_t, [new_rows[g] for g in groups])))
+            id_rows, names = [], set()
+            for (r, raw), m, ks in zip(authors, matches, keys):
+                aid = m.entity_id if m.entity_id is not None else created[m.group]
+                touched.add(aid)
+                if m.entity_id is not None:
+                    values = {"display_name": r.display_name[:500], "updated_at": now}
+                    conn.execute(update(au_t).where(au_t.c.id == aid).values(**values))
+                    if r.orcid:
+                        conn.execute(update(au_t).where(au_t.c.id == aid, au_t.c.orcid.is_(None)).values(orcid=r.orcid))
+                id_rows += [{"entity_kind": "author", "scheme": k.scheme, "value": k.value, "entity_id": aid, "raw_record_id": raw} for k in ks if ("author", k.scheme, k.value) not in self._known]
+                names |= {(aid, n[:500]) for n in (r.display_name, *r.name_variants)}
+            self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
+            self._remember(id_rows)
+            self._insert_ignore(conn, AuthorName.__table__, [{"author_id": a, "name": n} for a, n in sorted(names)])
+        for kind, model in (("source", Source), ("institution", Institution)):
+            entities = [(r.record, raw) for r, raw in items if isinstance(r, EntityRecord) and r.kind == kind]
+            if not entities:
+                continue
+            row = _venue_row if kind == "source" else _institution_row
+            ids = self._resolve_entities(conn, kind, [e for e, _ in entities], [list(e.ids) for e, _ in entities], row, None)
+            table = model.__table__
+            for (e, _), eid in zip(entities, ids):
+                conn.execute(update(table).where(table.c.id == eid).values(**row(e)))
+        topics = [r.record for r, _ in items if isinstance(r, EntityRecord) and r.kind == "topic"]
+        if topics:
+            by_key = self._topic_nodes(conn, topics)  # type: ignore[arg-type]
+            t_t = Topic.__table__
+            for t in topics:
+                conn.execute(update(t_t).where(t_t.c.id == by_key[t.ids[0].value]).values(display_name=t.display_name[:500]))
+        return touched
 
     def _write_authorships(self, conn, records, reps, work_of, raw_ids, inst_ids, now) -> set[int]:
         slots = []  # (record index, authorship)
