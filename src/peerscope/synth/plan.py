@@ -337,9 +337,7 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
         else:
             role, dur, wf = STAFF, r.randint(6 * 365, 20 * 365), 0.8
         begin = t - int(dur * 0.3 * r.random())
-        p = people.new(inst_country[group_inst(g, t)], role, begin + dur, wf * r.lognormvariate(0, 0.7))
-        g_members[g].append(p)
-        return p
+        return people.new(inst_country[group_inst(g, t)], role, begin + dur, wf * r.lognormvariate(0, 0.7))
 
     def members(g: int, t: int, k: int, exclude: set) -> list[int]:
         cur = g_members[g]
@@ -353,9 +351,11 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             g_members[g] = act
         avail = [m for m in act if m not in exclude]
         target = g_target[g]
-        while len(avail) < k or (len(act) < target and r.random() < 0.12):
+        n_act = len(act)
+        while len(avail) < k or (n_act < target and r.random() < 0.12):
             m = spawn(g, t)
-            act.append(m)
+            g_members[g].append(m)
+            n_act += 1
             avail.append(m)
         if k == 1:
             wts = people.weight
@@ -696,6 +696,10 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             break
         a, b = ps[0], ps[1]
         if aid2[a] or aid2[b]:
+            continue
+        wa = pkeys[p_first[a]:p_first[a + 1]] % n
+        wb = pkeys[p_first[b]:p_first[b + 1]] % n
+        if np.intersect1d(wa, wb).size or np.intersect1d(partner[wa], wb).size:
             continue
         aid1[b] = aid1[a]
         display_of[b] = a
