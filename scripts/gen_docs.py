@@ -46,7 +46,7 @@ def render_cli() -> str:
 
     parts = []
     for path, command in _walk(cli, ["peerscope"]):
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100, help_option_names=["-h", "--help"])
         parts.append(f"### `{' '.join(path)}`\n\n```text\n{command.get_help(ctx)}\n```")
     return "\n\n".join(parts)
 
@@ -72,11 +72,11 @@ TARGETS = {"configuration.md": {"settings": render_settings}, "cli.md": {"cli": 
 
 def expected(text: str, renderers: dict) -> str:
     for name, render in renderers.items():
-        pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(\n<!-- /generated:{name} -->)", re.S)
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- /generated:{name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"marker generated:{name} missing")
         body = render()
-        text = pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

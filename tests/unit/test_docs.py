@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import re
 from pathlib import Path
@@ -23,7 +24,9 @@ def load_generator():  # type: ignore[no-untyped-def]
 def test_docs_in_step_with_code(file: str) -> None:
     gen = load_generator()
     current = (ROOT / "docs" / file).read_text()
-    assert current == gen.expected(current, gen.TARGETS[file]), f"docs/{file} is stale: run .venv/bin/python scripts/gen_docs.py"
+    wanted = gen.expected(current, gen.TARGETS[file])
+    diff = "\n".join(difflib.unified_diff(current.splitlines(), wanted.splitlines(), "docs/" + file, "generated", lineterm=""))
+    assert not diff, f"docs/{file} is stale: run .venv/bin/python scripts/gen_docs.py\n{diff}"
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -13,7 +13,7 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "bin", "ibn", "al", "el", "ter", "ten"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d."}
-_SPECIAL_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i"})
+_SPECIAL_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
 def clean_name(raw: str | None) -> str:
@@ -53,7 +53,7 @@ def split_name(raw: str | None) -> tuple[str, str]:
 def initials(given: str) -> str:
     """``Jean-Paul A.`` -> ``JPA``."""
     parts = re.split(r"[\s.\-]+", ascii_fold(given))
-    return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
+    return "".join(p[0].upper() for p in parts if p and p[0].isascii() and p[0].isalpha())
 
 
 def name_key(raw: str | None) -> str:

@@ -389,5 +389,5 @@ def counts(store: Store) -> dict[str, int]:
     with store.connect() as conn:
         return {
             name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-            for name, t in (("works", W), ("authors", AU), ("institutions", I), ("sources", S), ("topics", T), ("citations", Citation.__table__))
-        }
+            for name, t in (("works", W), ("authors", AU), ("institutions", I), ("sources", S), ("citations", Citation.__table__))
+        } | {"topics": conn.execute(select(func.count()).select_from(T).where(T.c.level == "topic")).scalar_one()}

@@ -15,8 +15,34 @@ CROSSREF_TYPES = {ARTICLE: "journal-article", CONFERENCE: "proceedings-article",
                   REVIEW: "journal-article", CHAPTER: "book-chapter", DISSERTATION: "dissertation"}
 SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "with", "via", "from", "to", "under", "across",
                "through", "meets", "and", "or", "at", "by"}
+ADJ = vocab.ADJECTIVES
+BASELINES = vocab.BASELINES
+COUNTS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 100, 120, 250, 500, 1200, 5000)
+TITLES = vocab.TITLE_TEMPLATES
+BACKGROUND, GAP, CONTRIBUTION = vocab.BACKGROUND, vocab.GAP, vocab.CONTRIBUTION
+METHOD, RESULTS, CONCLUSION = vocab.METHOD, vocab.RESULTS, vocab.CONCLUSION
+THIN_TITLES, THIN_ABSTRACT = vocab.THIN_TITLES, vocab.THIN_ABSTRACT
+TORTURED = vocab.TORTURED_SENTENCES
 TITLE_EDITS = [("Toward ", "Towards "), (" study of ", " analysis of "), ("Understanding ", "On understanding "),
                (" using ", " with "), ("Evidence for ", "New evidence for "), (" approach", " method")]
+
+
+def article(word: str) -> str:
+    """The indefinite article for a word or number: "an" before a vowel sound, else "a"."""
+    w = word.lower()
+    if w[:1] in "aeio" or (w.startswith("un") and not w.startswith("uni")):
+        return "an"
+    if w[:1] == "8" or w in ("11", "18") or w.startswith(("11%", "18%")):
+        return "an"
+    return "a"
+
+
+ARTICLED = {a: f"{article(a)} {a}" for a in vocab.ADJECTIVES}
+CAP_ARTICLED = {a: f"{article(a).capitalize()} {a}" for a in vocab.ADJECTIVES}
+
+
+def _score_desc(d: dict) -> float:
+    return -d["score"]
 
 
 def cap(text: str) -> str:
@@ -74,74 +100,141 @@ class Renderer:
         self.cut = plan.cut_day.tolist()
         self.display_of = plan.display_of.tolist()
         self.orcid = ["https://orcid.org/" + o if o else None for o in plan.orcid]
-        self.variant_kinds = list(range(len(names.VARIANT_WEIGHTS)))
-        self.variant_cum = []
-        acc = 0
-        for w in names.VARIANT_WEIGHTS:
-            acc += w
-            self.variant_cum.append(acc)
+        # 100 slots filled in proportion to the variant weights: one draw picks a variant kind
+        total = sum(names.VARIANT_WEIGHTS)
+        self.variant_table = []
+        for kind, w in enumerate(names.VARIANT_WEIGHTS):
+            self.variant_table += [kind] * round(100 * w / total)
+        self.variant_table = (self.variant_table + [0] * 100)[:100]
+        self.aff_parts: dict[int, list[tuple[list, list]]] = {}
+        self.inst_single = [([d], [self.inst_country[k]]) for k, d in enumerate(self.inst_dicts)]
+        self.paired = [False] * len(self.p_field)
+        for w in (plan.role == 2).nonzero()[0].tolist():
+            self.paired[self.paper[w]] = True
+        self.field_domain = [f.domain for f in world.fields]
+        self.subfield_lower = [s.name.lower() for s in world.subfields]
+        self.cby = plan.cby
+        self.last_day = plan.span
+        self.min_count_off = plan.end.year - 9 - self.first_year
+        self.names_full: dict[int, str] = {}
+        self.wid = [f"{OA}W{w}" for w in self.wnum]
+        # capitalised phrases, phrases with their article, and prebuilt scored fragments
+        self.caps: dict[str, str] = {}
+        self.a_method: dict[str, str] = {}
+        for f in world.fields:
+            for key in ("methods", "objects"):
+                for x in f.vocab[key]:
+                    self.caps[x] = cap(x)
+            for m in f.vocab["methods"]:
+                self.a_method[m] = cap(f"{article(m)} {m}")
+        for t in world.topics:
+            for x in t.concepts:
+                self.caps[x] = cap(x)
+        for a in ADJ:
+            self.caps[a] = cap(a)
+        self.a_pct = {k: f"{article(str(k))} {k}" for k in range(0, 100)}
+        golden = [(k * 0.6180339887) % 1.0 for k in range(32)]
+        self.topic_primary = []
+        self.topic_secondary = []
+        for base in self.topic_base:
+            self.topic_primary.append([dict(base, score=round(0.9 + 0.0999 * g, 4)) for g in golden])
+            self.topic_secondary.append([dict(base, score=round(0.45 + 0.44 * g, 4)) for g in golden])
+        self.keyword_variants: dict[str, list[dict]] = {}
+        for t in world.topics:
+            for c in t.concepts:
+                if c not in self.keyword_variants:
+                    self.keyword_variants[c] = [world.keyword(c, round(0.3 + 0.6 * g, 6)) for g in golden[:16]]
 
     # -- text -------------------------------------------------------------------------------
-    def _slots(self, r: random.Random, topic: int, field_index: int) -> dict:
+    def _slots(self, rnd, topic: int, field_index: int) -> dict:
         tp = self.world.topics[topic]
         fv = self.world.fields[field_index].vocab
         concepts = tp.concepts
-        c1 = concepts[r.randrange(len(concepts))]
-        c2 = concepts[r.randrange(len(concepts))]
-        if c2 == c1:
-            c2 = concepts[(concepts.index(c1) + 1) % len(concepts)]
+        nc = len(concepts)
+        i1 = int(rnd() * nc)
+        i2 = int(rnd() * (nc - 1))
+        if i2 >= i1:
+            i2 += 1
         methods = fv["methods"]
-        m1 = methods[r.randrange(len(methods))]
-        m2 = methods[r.randrange(len(methods))]
-        if m2 == m1:
-            m2 = methods[(methods.index(m1) + 1) % len(methods)]
-        y1 = self.end.year - r.randrange(1, 12)
-        return {
-            "concept": c1, "concept2": c2, "method": m1, "method2": m2,
-            "object": fv["objects"][r.randrange(len(fv["objects"]))],
-            "measure": fv["measures"][r.randrange(len(fv["measures"]))],
-            "setting": fv["settings"][r.randrange(len(fv["settings"]))],
-            "adj": vocab.ADJECTIVES[r.randrange(len(vocab.ADJECTIVES))],
-            "topic": tp.lower, "subfield": self.world.subfields[tp.subfield_index].name.lower(),
-            "baseline": vocab.BASELINES[r.randrange(len(vocab.BASELINES))],
-            "n": r.choice((3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 100, 120, 250, 500, 1200, 5000)),
-            "pct": r.randrange(3, 48), "dd": r.randrange(21, 89), "year0": y1 - r.randrange(2, 9), "year1": y1,
-            "k": r.randrange(1, 9),
+        nm = len(methods)
+        j1 = int(rnd() * nm)
+        j2 = int(rnd() * (nm - 1))
+        if j2 >= j1:
+            j2 += 1
+        objects, measures, settings = fv["objects"], fv["measures"], fv["settings"]
+        c1, m1 = concepts[i1], methods[j1]
+        obj = objects[int(rnd() * len(objects))]
+        adj = ADJ[int(rnd() * len(ADJ))]
+        y1 = self.end.year - 1 - int(rnd() * 11)
+        caps = self.caps
+        s = {
+            "concept": c1, "concept2": concepts[i2], "method": m1, "method2": methods[j2],
+            "object": obj, "measure": measures[int(rnd() * len(measures))],
+            "setting": settings[int(rnd() * len(settings))], "adj": adj,
+            "topic": tp.lower, "subfield": self.subfield_lower[tp.subfield_index],
+            "baseline": BASELINES[int(rnd() * len(BASELINES))],
+            "n": COUNTS[int(rnd() * len(COUNTS))],
+            "pct": 3 + int(rnd() * 45), "dd": 21 + int(rnd() * 68), "year0": y1 - 2 - int(rnd() * 7), "year1": y1,
+            "k": 1 + int(rnd() * 8),
+            "Concept": caps[c1], "Method": caps[m1], "Adj": caps[adj], "Topic": tp.cap, "Object": caps[obj],
+            "a_adj": ARTICLED[adj], "A_adj": CAP_ARTICLED[adj], "A_method": self.a_method[m1],
         }
+        s["a_pct"] = self.a_pct[s["pct"]]
+        return s
 
-    @staticmethod
-    def _fill(template: str, s: dict) -> str:
-        out = template.format(
-            Concept=cap(s["concept"]), Method=cap(s["method"]), Adj=cap(s["adj"]), Topic=cap(s["topic"]),
-            Object=cap(s["object"]), **s)
-        return out
+    def paper_text(self, paper: int, thin: bool, rnd) -> tuple[str, list[str]]:
+        """Title and abstract sentences of a paper.
 
-    def paper_text(self, paper: int, thin: bool) -> tuple[str, list[str]]:
-        """Base title and abstract sentences of a paper (shared by its preprint and published versions)."""
-        r = self.t
-        r.seed(self.seed * 1_000_003 + paper * 7 + 1)
-        topic = self.p_topics[paper][0]
-        s = self._slots(r, topic, self.p_field[paper])
+        ``rnd`` is the work's random stream; a paper with two versions draws its base text from
+        a stream of its own, so that the preprint and the published version share it.
+        """
+        if self.paired[paper]:
+            self.t.seed(self.seed * 1_000_003 + paper * 7 + 1)
+            rnd = self.t.random
+        s = self._slots(rnd, self.p_topics[paper][0], self.p_field[paper])
         if thin:
-            title = cap(self._fill(vocab.THIN_TITLES[r.randrange(len(vocab.THIN_TITLES))], s))
-            sents = [self._fill(x, s) for x in r.sample(vocab.THIN_ABSTRACT, 2)]
+            title = cap(THIN_TITLES[int(rnd() * len(THIN_TITLES))].format_map(s))
+            i = int(rnd() * len(THIN_ABSTRACT))
+            sents = [THIN_ABSTRACT[i].format_map(s), THIN_ABSTRACT[(i + 1) % len(THIN_ABSTRACT)].format_map(s)]
             return title, sents
-        title = cap(self._fill(vocab.TITLE_TEMPLATES[r.randrange(len(vocab.TITLE_TEMPLATES))], s))
-        if r.random() < 0.25:
+        title = cap(TITLES[int(rnd() * len(TITLES))].format_map(s))
+        if rnd() < 0.25:
             title = title_case(title)
-        sents = [self._fill(r.choice(vocab.BACKGROUND), s)]
-        if r.random() < 0.6:
-            sents.append(self._fill(r.choice(vocab.GAP), s))
-        sents.append(self._fill(r.choice(vocab.CONTRIBUTION), s))
-        for x in r.sample(vocab.METHOD, r.randint(1, 2)):
-            sents.append(self._fill(x, s))
-        for x in r.sample(vocab.RESULTS, r.randint(1, 3)):
-            sents.append(self._fill(x, s))
-        if r.random() < 0.7:
-            sents.append(self._fill(r.choice(vocab.CONCLUSION), s))
+        sents = [BACKGROUND[int(rnd() * len(BACKGROUND))].format_map(s)]
+        if rnd() < 0.6:
+            sents.append(GAP[int(rnd() * len(GAP))].format_map(s))
+        sents.append(CONTRIBUTION[int(rnd() * len(CONTRIBUTION))].format_map(s))
+        k = int(rnd() * len(METHOD))
+        sents.append(METHOD[k].format_map(s))
+        if rnd() < 0.5:
+            sents.append(METHOD[(k + 2) % len(METHOD)].format_map(s))
+        k = int(rnd() * len(RESULTS))
+        for j in range(1 + int(rnd() * 3)):
+            sents.append(RESULTS[(k + j) % len(RESULTS)].format_map(s))
+        if rnd() < 0.7:
+            sents.append(CONCLUSION[int(rnd() * len(CONCLUSION))].format_map(s))
         return title, sents
 
     # -- records ----------------------------------------------------------------------------
+    def _aff_parts(self, inst: int, fi: int) -> list[tuple[list, list]]:
+        """Per raw-affiliation variant: the (raw strings, affiliations) lists of one authorship.
+
+        The lists are shared between records; records are serialised at once and never modified.
+        """
+        iid = self.inst_dicts[inst]["id"]
+        parts = [([v], [{"raw_affiliation_string": v, "institution_ids": [iid]}])
+                 for v in self.world.affiliation_strings(inst, fi)]
+        self.aff_parts[inst * 64 + fi] = parts
+        return parts
+
+    def full_name(self, p: int) -> str:
+        d = self.names_full.get(p)
+        if d is None:
+            if len(self.names_full) > 400_000:
+                self.names_full.clear()
+            d = self.names_full[p] = names.full_name(self.names[p])
+        return d
+
     def author_display(self, p: int, second: bool) -> str:
         key = (p, second)
         d = self.display.get(key)
@@ -158,25 +251,36 @@ class Renderer:
             self.display[key] = d
         return d
 
+    def render_block(self, start: int, stop: int):
+        """Yield (record, true persons) for works start..stop-1.
+
+        Each block of works draws from its own random stream, so any block can be rendered on
+        its own (and in any process) with identical results.
+        """
+        self.r.seed(self.seed * 2_000_003 + start * 13 + 5)
+        for i in range(start, stop):
+            yield self.render(i)
+
     def render(self, i: int) -> tuple[dict, list[int]]:
         r = self.r
-        r.seed(self.seed * 2_000_003 + i * 13 + 5)
+        rnd = r.random
         paper = self.paper[i]
         day = self.day[i]
         wtype = self.wtype[i]
         role = self.role[i]
         flags = self.flags[i]
         wnum = self.wnum[i]
-        wid = f"{OA}W{wnum}"
+        wid = self.wid[i]
         pub = self.dates[day]
         year = pub.year
         fi = self.p_field[paper]
         world = self.world
+        field_domain = self.field_domain[fi]
 
-        title, sents = self.paper_text(paper, bool(flags & 8))
-        if role == 1 and r.random() < 0.45:
+        title, sents = self.paper_text(paper, bool(flags & 8), rnd)
+        if role == 1 and rnd() < 0.45:
             # the preprint's wording differs slightly from the published version
-            u = r.random()
+            u = rnd()
             if u < 0.4:
                 for a, b in TITLE_EDITS:
                     if a in title:
@@ -186,15 +290,18 @@ class Renderer:
                     title = title + ": a preliminary study"
             elif u < 0.7:
                 title = title_case(title) if title != title_case(title) else cap(title.lower())
+            elif u < 0.8:
+                title = title + " (extended version)"
             else:
-                title = title.rstrip(".") + " (extended version)" if r.random() < 0.3 else title.replace(":", " -", 1)
-            if len(sents) > 3 and r.random() < 0.5:
+                title = title.replace(":", " -", 1) if ":" in title else title + "."
+            if len(sents) > 3 and rnd() < 0.5:
                 sents = sents[:-1]
-        if flags & 1 and r.random() < 0.5:
+        if flags & 1 and rnd() < 0.5:
             title = "RETRACTED: " + title
         if flags & 4:
-            s = self._slots(r, self.p_topics[paper][0], fi)
-            torture = [self._fill(x, s) for x in r.sample(vocab.TORTURED_SENTENCES, 3)]
+            s = self._slots(rnd, self.p_topics[paper][0], fi)
+            k = int(rnd() * len(TORTURED))
+            torture = [TORTURED[(k + j) % len(TORTURED)].format_map(s) for j in range(3)]
             sents = sents[:1] + torture + sents[1:]
         mk = self.plan.markup.get(i) if flags & 16 else None
         if mk == "script":
@@ -214,49 +321,50 @@ class Renderer:
         vi = self.p_venue[paper] if wtype != PREPRINT else world.arxiv
         venue = world.venues[vi] if vi >= 0 else None
         doi = None
+        serial = i + 100_000
         if wtype == PREPRINT:
-            yymm = f"{year % 100:02d}{pub.month:02d}"
             num = self.arxiv[i]
-            arx = f"{yymm}.{num:05d}" if year >= 2015 else f"{yymm}.{num % 10000:04d}"
+            arx = f"{year % 100:02d}{pub.month:02d}.{num:05d}" if year >= 2015 else \
+                f"{year % 100:02d}{pub.month:02d}.{num % 10000:04d}"
             doi = f"https://doi.org/10.48550/arXiv.{arx}"
             landing = f"https://arxiv.org/abs/{arx}"
             pdf = f"https://arxiv.org/pdf/{arx}"
-        elif venue is not None and (wtype != CONFERENCE or r.random() < 0.85) and r.random() < 0.97:
-            doi = f"https://doi.org/{venue.doi_prefix}/{venue.code}.{year}.{i + 100_000}"
+        elif venue is not None and (wtype != CONFERENCE or rnd() < 0.85) and rnd() < 0.97:
+            doi = f"https://doi.org/{venue.doi_prefix}/{venue.code}.{year}.{serial}"
             landing = doi
-            pdf = f"https://{venue.host}/{venue.code}/{year}/{i + 100_000}.pdf"
+            pdf = f"https://{venue.host}/{venue.code}/{year}/{serial}.pdf"
         elif venue is not None:
-            landing = f"https://{venue.host}/{venue.code}/{i + 100_000}"
+            landing = f"https://{venue.host}/{venue.code}/{serial}"
             pdf = None
         else:
-            landing = f"https://repository.example.org/handle/{10000 + i}"
-            pdf = f"https://repository.example.org/bitstream/{10000 + i}/thesis.pdf"
+            landing = f"https://repository.example.org/handle/{serial}"
+            pdf = f"https://repository.example.org/bitstream/{serial}/thesis.pdf"
 
         if wtype == PREPRINT:
-            is_oa, status, lic, version = True, "green", ("cc-by" if r.random() < 0.3 else None), "submittedVersion"
+            is_oa, status, lic, version = True, "green", ("cc-by" if rnd() < 0.3 else None), "submittedVersion"
         elif venue is None:
             is_oa, status, lic, version = True, "green", None, "publishedVersion"
         elif venue.is_oa:
             is_oa, status, lic, version = True, "gold", "cc-by", "publishedVersion"
         else:
-            u = r.random()
+            u = rnd()
             if u < 0.12:
                 is_oa, status, lic, version = True, "hybrid", "cc-by", "publishedVersion"
             elif u < 0.22:
                 is_oa, status, lic, version = True, "bronze", None, "publishedVersion"
             else:
                 is_oa, status, lic, version = False, "closed", None, "publishedVersion"
+        lic_id = f"{OA}licenses/{lic}" if lic else None
         primary = {
             "is_oa": is_oa, "landing_page_url": landing, "pdf_url": pdf if is_oa else None,
-            "source": venue.dict if venue is not None else None, "license": lic,
-            "license_id": f"{OA}licenses/{lic}" if lic else None, "version": version,
-            "is_accepted": wtype != PREPRINT, "is_published": wtype != PREPRINT,
+            "source": venue.dict if venue is not None else None, "license": lic, "license_id": lic_id,
+            "version": version, "is_accepted": wtype != PREPRINT, "is_published": wtype != PREPRINT,
         }
         locations = [primary]
         if wtype != PREPRINT and venue is not None:
-            u = r.random()
+            u = rnd()
             repo = None
-            if world.fields[fi].domain in (1, 4) and u < 0.3:
+            if field_domain in (1, 4) and u < 0.3:
                 repo = PMC_SOURCE
                 url = f"https://europepmc.org/articles/pmc{5_000_000 + i}"
             elif u < 0.06:
@@ -265,8 +373,8 @@ class Renderer:
             if repo is not None:
                 locations.append({
                     "is_oa": True, "landing_page_url": url, "pdf_url": url + "/pdf", "source": repo,
-                    "license": lic, "license_id": f"{OA}licenses/{lic}" if lic else None,
-                    "version": "acceptedVersion", "is_accepted": True, "is_published": False,
+                    "license": lic, "license_id": lic_id, "version": "acceptedVersion", "is_accepted": True,
+                    "is_published": False,
                 })
                 if not is_oa:
                     status = "green"
@@ -278,53 +386,51 @@ class Renderer:
         a1 = self.pt_ptr[paper + 1]
         n_auth = a1 - a0
         persons = self.pt_person[a0:a1]
-        corr = -1
-        u = r.random()
-        if u < 0.55:
-            corr = n_auth - 1
-        elif u < 0.75:
-            corr = 0
+        u = rnd()
+        corr = n_auth - 1 if u < 0.55 else (0 if u < 0.75 else -1)
         authorships = []
         countries_all = set()
-        insts_all = []
+        insts_all = set()
+        aff_parts = self.aff_parts
+        variant_table = self.variant_table
+        pt_inst, pt_inst2 = self.pt_inst, self.pt_inst2
+        aid1, aid2, cut, orcids, habit = self.aid1, self.aid2, self.cut, self.orcid, self.habit
+        inst_single = self.inst_single
+        last = n_auth - 1
         for j in range(n_auth):
             p = persons[j]
-            k = a0 + j
-            inst = self.pt_inst[k]
-            inst2 = self.pt_inst2[k]
-            second = self.aid2[p] and day >= self.cut[p]
-            aid = self.aid2[p] if second else self.aid1[p]
-            orc = self.orcid[p]
-            if orc is not None and r.random() < 0.12:
+            inst = pt_inst[a0 + j]
+            inst2 = pt_inst2[a0 + j]
+            second = day >= cut[p]
+            aid = aid2[p] if second else aid1[p]
+            orc = orcids[p]
+            if orc is not None and rnd() < 0.12:
                 orc = None
-            h = self.habit[p]
-            kind = h if r.random() < 0.6 else r.choices(self.variant_kinds, cum_weights=self.variant_cum)[0]
-            raw = names.name_variant(self.names[p], kind)
-            variants = world.affiliation_strings(inst, fi)
-            raw_aff = variants[r.randrange(len(variants))] if r.random() < 0.5 else variants[0]
-            idict = self.inst_dicts[inst]
-            cc = self.inst_country[inst]
+            kind = habit[p] if rnd() < 0.6 else variant_table[int(rnd() * 100)]
+            raw = self.full_name(p) if kind == 0 else names.name_variant(self.names[p], kind)
+            parts = aff_parts.get(inst * 64 + fi)
+            if parts is None:
+                parts = self._aff_parts(inst, fi)
+            raws, affs = parts[int(rnd() * len(parts))] if rnd() < 0.5 else parts[0]
+            institutions, countries = inst_single[inst]
+            insts_all.add(inst)
             if inst2 >= 0:
-                v2 = world.affiliation_strings(inst2, fi)
-                raw2 = v2[r.randrange(len(v2))]
-                idict2 = self.inst_dicts[inst2]
-                cc2 = self.inst_country[inst2]
-                institutions = [idict, idict2]
-                countries = [cc] if cc == cc2 else sorted((cc, cc2))
-                raws = [raw_aff, raw2]
-                affs = [{"raw_affiliation_string": raw_aff, "institution_ids": [idict["id"]]},
-                        {"raw_affiliation_string": raw2, "institution_ids": [idict2["id"]]}]
-                insts_all.append(inst2)
+                parts2 = aff_parts.get(inst2 * 64 + fi)
+                if parts2 is None:
+                    parts2 = self._aff_parts(inst2, fi)
+                raws2, affs2 = parts2[int(rnd() * len(parts2))]
+                institutions = institutions + inst_single[inst2][0]
+                cc, cc2 = countries[0], inst_single[inst2][1][0]
+                countries = countries if cc == cc2 else sorted((cc, cc2))
+                raws = raws + raws2
+                affs = affs + affs2
+                insts_all.add(inst2)
+                countries_all.update(countries)
             else:
-                institutions = [idict]
-                countries = [cc]
-                raws = [raw_aff]
-                affs = [{"raw_affiliation_string": raw_aff, "institution_ids": [idict["id"]]}]
-            insts_all.append(inst)
-            countries_all.update(countries)
+                countries_all.add(countries[0])
             authorships.append({
-                "author_position": "first" if j == 0 else ("last" if j == n_auth - 1 else "middle"),
-                "author": {"id": f"{OA}A{aid}", "display_name": self.author_display(p, bool(second)), "orcid": orc},
+                "author_position": "first" if j == 0 else ("last" if j == last else "middle"),
+                "author": {"id": f"{OA}A{aid}", "display_name": self.author_display(p, second), "orcid": orc},
                 "institutions": institutions,
                 "countries": countries,
                 "is_corresponding": j == corr,
@@ -332,24 +438,27 @@ class Renderer:
                 "raw_affiliation_strings": raws,
                 "affiliations": affs,
             })
-        corr_ids = [authorships[corr]["author"]["id"]] if corr >= 0 else []
-        corr_insts = [d["id"] for d in authorships[corr]["institutions"]] if corr >= 0 else []
+        if corr >= 0:
+            corr_ids = [authorships[corr]["author"]["id"]]
+            corr_insts = [d["id"] for d in authorships[corr]["institutions"]]
+        else:
+            corr_ids, corr_insts = [], []
 
         # topics and keywords
         tops = self.p_topics[paper]
-        score = 0.9 + r.random() * 0.0999
-        topics = []
-        for t in tops:
-            if t < 0:
-                break
-            d = dict(self.topic_base[t])
-            d["score"] = round(score, 4)
-            topics.append(d)
-            score *= 0.55 + r.random() * 0.4
+        topics = [self.topic_primary[tops[0]][int(rnd() * 32)]]
+        if tops[1] >= 0:
+            second = [self.topic_secondary[t][int(rnd() * 32)] for t in tops[1:] if t >= 0]
+            if len(second) > 1 and second[1]["score"] > second[0]["score"]:
+                second.reverse()
+            topics += second
         concepts = world.topics[tops[0]].concepts
-        keywords = [world.keyword(c, round(0.3 + r.random() * 0.6, 6))
-                    for c in r.sample(concepts, min(len(concepts), r.randint(1, 4)))]
-        keywords.sort(key=lambda kw: -kw["score"])
+        nc = len(concepts)
+        k0 = int(rnd() * nc)
+        kv = self.keyword_variants
+        keywords = [kv[concepts[(k0 + j) % nc]][int(rnd() * 16)] for j in range(min(nc, 1 + int(rnd() * 4)))]
+        if len(keywords) > 1:
+            keywords.sort(key=_score_desc)
 
         # references and citations
         override = self.plan.ref_override.get(i)
@@ -357,23 +466,23 @@ class Renderer:
             ref_idx = override.tolist()
         else:
             ref_idx = self.refs[self.ref_ptr[i]:self.ref_ptr[i + 1]].tolist()
-        wn = self.wnum
-        referenced = [f"{OA}W{wn[x]}" for x in ref_idx]
-        cby_row = self.plan.cby[i]
+        wids = self.wid
+        referenced = [wids[x] for x in ref_idx]
         counts = []
-        last_year = self.end.year
-        for off in range(len(cby_row) - 1, -1, -1):
-            y = self.first_year + off
-            c = int(cby_row[off])
-            if c and y > last_year - 10:
-                counts.append({"year": y, "cited_by_count": c})
+        if self.cited_by[i]:
+            row = self.cby[i].tolist()
+            for off in range(len(row) - 1, -1, -1):
+                c = row[off]
+                if c and off >= self.min_count_off:
+                    counts.append({"year": self.first_year + off, "cited_by_count": c})
 
         # abstract
         inverted = None
         if not flags & 2:
             inverted = {}
+            get = inverted.get
             for pos, word in enumerate(" ".join(sents).split(" ")):
-                lst = inverted.get(word)
+                lst = get(word)
                 if lst is None:
                     inverted[word] = [pos]
                 else:
@@ -384,29 +493,28 @@ class Renderer:
             ids["doi"] = doi
         if wnum < 3_200_000_000:
             ids["mag"] = str(wnum)
-        if world.fields[fi].domain in (1, 4) and wtype in (ARTICLE, REVIEW) and r.random() < 0.6:
+        if field_domain in (1, 4) and (wtype == ARTICLE or wtype == REVIEW) and rnd() < 0.6:
             ids["pmid"] = f"https://pubmed.ncbi.nlm.nih.gov/{20_000_000 + i}"
 
-        if wtype in (ARTICLE, REVIEW) and venue is not None:
-            first_page = r.randrange(1, 2400)
-            biblio = {"volume": str(max(1, year - venue.founded + 1)), "issue": str(r.randrange(1, 13)),
-                      "first_page": str(first_page), "last_page": str(first_page + r.randrange(4, 30))}
-        elif wtype in (CONFERENCE, CHAPTER):
-            first_page = r.randrange(1, 900)
+        if (wtype == ARTICLE or wtype == REVIEW) and venue is not None:
+            first_page = 1 + int(rnd() * 2400)
+            biblio = {"volume": str(max(1, year - venue.founded + 1)), "issue": str(1 + int(rnd() * 12)),
+                      "first_page": str(first_page), "last_page": str(first_page + 4 + int(rnd() * 26))}
+        elif wtype == CONFERENCE or wtype == CHAPTER:
+            first_page = 1 + int(rnd() * 900)
             biblio = {"volume": None, "issue": None, "first_page": str(first_page),
-                      "last_page": str(first_page + r.randrange(6, 14))}
+                      "last_page": str(first_page + 6 + int(rnd() * 8))}
         else:
             biblio = {"volume": None, "issue": None, "first_page": None, "last_page": None}
 
-        created = self.dates[min(day + r.randrange(0, 21), len(self.dates) - 1)]
-        updated = f"{self.end_iso}T{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d}." \
-                  f"{r.randrange(1_000_000):06d}"
-        if created > self.end:
-            created = self.end
+        created = self.date_iso[min(day + int(rnd() * 21), self.last_day)]
+        sec = int(rnd() * 86_400_000_000)
+        updated = f"{self.end_iso}T{sec // 3_600_000_000:02d}:{sec // 60_000_000 % 60:02d}:" \
+                  f"{sec // 1_000_000 % 60:02d}.{sec % 1_000_000:06d}"
         indexed = ["arxiv"] if wtype == PREPRINT else (["crossref"] if doi else [])
         if "pmid" in ids:
             indexed.append("pubmed")
-        if venue is not None and venue.dict.get("is_in_doaj"):
+        if venue is not None and venue.dict["is_in_doaj"]:
             indexed.append("doaj")
 
         record = {
@@ -426,7 +534,7 @@ class Renderer:
                             "any_repository_has_fulltext": len(locations) > 1 or wtype == PREPRINT},
             "authorships": authorships,
             "countries_distinct_count": len(countries_all),
-            "institutions_distinct_count": len(set(insts_all)),
+            "institutions_distinct_count": len(insts_all),
             "corresponding_author_ids": corr_ids,
             "corresponding_institution_ids": corr_insts,
             "cited_by_count": self.cited_by[i],
@@ -446,6 +554,6 @@ class Renderer:
             "cited_by_api_url": f"https://api.openalex.org/works?filter=cites:W{wnum}",
             "counts_by_year": counts,
             "updated_date": updated,
-            "created_date": created.isoformat(),
+            "created_date": created,
         }
         return record, persons

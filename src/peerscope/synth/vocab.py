@@ -622,7 +622,9 @@ FIELDS: list[dict] = [
     },
 ]
 
-# Generic academic phrases used in every field.
+# Generic academic phrases used in every field.  In templates, "{a_adj}" stands for the
+# adjective with its indefinite article ("a robust", "an adaptive"); likewise "{A_adj}",
+# "{A_method}" and "{a_pct}".
 ADJECTIVES = [
     "scalable", "robust", "unified", "efficient", "data-driven", "principled", "interpretable", "adaptive",
     "hierarchical", "lightweight", "comprehensive", "systematic", "multiscale", "probabilistic", "novel",
@@ -637,16 +639,16 @@ BASELINES = [
 
 TITLE_TEMPLATES = [
     "{Method} for {concept} in {object}",
-    "{Concept}: a {adj} {method} approach",
+    "{Concept}: {a_adj} {method} approach",
     "Toward {adj} {concept} with {method}",
     "On the {measure} of {object} under {setting}",
     "{Adj} {concept} via {method}",
     "Revisiting {concept} in {topic}",
-    "A {method} study of {concept} in {setting}",
+    "{A_method} study of {concept} in {setting}",
     "{Topic}: insights from {n} {object}",
     "Evidence for {concept} in {object}",
     "Quantifying {measure} in {topic}",
-    "{Concept} and {concept2}: a {adj} perspective",
+    "{Concept} and {concept2}: {a_adj} perspective",
     "Improving {measure} of {object} using {method}",
     "{Adj} {method} reveals {concept} in {object}",
     "Does {concept} affect {measure}? Evidence from {object}",
@@ -659,7 +661,7 @@ TITLE_TEMPLATES = [
     "The role of {concept} in {topic}",
     "Characterising {measure} in {object} across {setting}",
     "{Adj} estimation of {measure} for {concept}",
-    "A {adj} framework for {concept} under {setting}",
+    "{A_adj} framework for {concept} under {setting}",
 ]
 
 BACKGROUND = [
@@ -678,10 +680,10 @@ GAP = [
     "The evidence so far comes mainly from small samples of {object}.",
 ]
 CONTRIBUTION = [
-    "Here we introduce a {adj} framework that couples {concept} with {method}.",
+    "Here we introduce {a_adj} framework that couples {concept} with {method}.",
     "In this work, we study {concept} in {n} {object} using {method}.",
-    "We present a {adj} analysis of {topic} based on {method}.",
-    "This paper proposes a {adj} approach to estimate the {measure} of {object}.",
+    "We present {a_adj} analysis of {topic} based on {method}.",
+    "This paper proposes {a_adj} approach to estimate the {measure} of {object}.",
     "We combine {method} and {method2} to characterise {concept}.",
 ]
 METHOD = [
@@ -694,7 +696,7 @@ METHOD = [
 RESULTS = [
     "The proposed method improves {measure} by {pct}% relative to {baseline}.",
     "We find that {concept} is strongly associated with {concept2} (r = 0.{dd}).",
-    "Results show a {pct}% reduction in error compared with standard {method2}.",
+    "Results show {a_pct}% reduction in error compared with standard {method2}.",
     "Across all {object}, {concept} explained {pct}% of the variance in {measure}.",
     "{Concept} increased {measure} in {pct}% of cases, particularly under {setting}.",
     "The effect persisted after adjusting for {concept2}.",

@@ -27,10 +27,13 @@ def lower_label(label: str) -> str:
     keep = {"Bayesian", "Alzheimer's", "Parkinson's", "Markov", "Kitaev", "Rydberg", "Higgs", "STEM"}
     out = []
     for word in label.split(" "):
-        if word in keep or any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
-            out.append(word)
-        else:
-            out.append(word[:1].lower() + word[1:])
+        parts = []
+        for part in word.split("-"):
+            if part in keep or any(c.isupper() for c in part[1:]) or any(c.isdigit() for c in part):
+                parts.append(part)
+            else:
+                parts.append(part[:1].lower() + part[1:])
+        out.append("-".join(parts))
     return " ".join(out)
 
 
@@ -39,6 +42,7 @@ class Topic:
     index: int
     label: str
     lower: str
+    cap: str
     field_index: int
     subfield_index: int
     concepts: list[str]
@@ -195,7 +199,7 @@ class World:
                     base = {"id": f"{OA}T{tid}", "display_name": label, "score": 0.0, "subfield": sub_ref,
                             "field": field_ref, "domain": domain_ref}
                     lower = lower_label(label)
-                    t = Topic(len(self.topics), label, lower, f.index, s.index, list(concepts) + [lower], base)
+                    t = Topic(len(self.topics), label, lower, lower[:1].upper() + lower[1:], f.index, s.index, list(concepts) + [lower], base)
                     self.topics.append(t)
                     s.topics.append(t.index)
                     f.topics.append(t.index)

@@ -74,7 +74,8 @@ def shorten(text: str | None, limit: int = 320) -> str:
 
 
 def is_long(text: str | None, limit: int = 320) -> bool:
-    return bool(text) and len(" ".join(text.split())) > limit  # type: ignore[union-attr]
+    """Whether ``shorten`` would cut ``text`` (the page then offers the full text too)."""
+    return text is not None and len(" ".join(text.split())) > limit
 
 
 def safe_url(url: str | None) -> str | None:

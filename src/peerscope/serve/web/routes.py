@@ -52,6 +52,7 @@ def _canonical_redirect(request: Request, kind: str, given: str, number: int) ->
 
 @router.get("/")
 def home(request: Request, store: StoreDep) -> Response:
+    """Home page: search box, graph counts, the latest daily page, researchers with most works."""
     counts = queries.counts(store)
     latest = _latest_day(store)
     top = queries.list_authors(store, 0, TOP_AUTHORS, sort="works_count")
@@ -64,6 +65,7 @@ def _latest_day(store: Store) -> date | None:
 
 @router.get("/authors")
 def authors_list(request: Request, store: StoreDep, page: PageParam = 1) -> Response:
+    """Researchers, those with the most works first, 20 a page."""
     listed = queries.list_authors(store, (page - 1) * PER_PAGE, PER_PAGE, sort="works_count")
     pager = Pager(page, listed.total, "/authors")
     pager.check()
@@ -72,6 +74,7 @@ def authors_list(request: Request, store: StoreDep, page: PageParam = 1) -> Resp
 
 @router.get("/authors/{ident:path}")
 def author_page(request: Request, ident: str, store: StoreDep, page: PageParam = 1) -> Response:
+    """Researcher profile by our id (any other author id answers 301): trust snapshot, counts, works."""
     found = lookup(store, "author", ident)
     moved = _canonical_redirect(request, "author", ident, found.number)
     if moved is not None:
@@ -101,6 +104,7 @@ def author_page(request: Request, ident: str, store: StoreDep, page: PageParam =
 
 @router.get("/works/{ident:path}")
 def work_page(request: Request, ident: str, store: StoreDep) -> Response:
+    """Work page by our id (DOI, OpenAlex and other ids answer 301): byline, abstract, versions, references."""
     found = lookup(store, "work", ident)
     moved = _canonical_redirect(request, "work", ident, found.number)
     if moved is not None:
@@ -113,6 +117,7 @@ def work_page(request: Request, ident: str, store: StoreDep) -> Response:
 
 @router.get("/daily")
 def daily_latest(request: Request, store: StoreDep) -> Response:
+    """302 to the daily page of the latest day with papers."""
     latest = _latest_day(store)
     if latest is None:
         return render(request, "daily.html", section="daily", day=None, works=[], prev_day=None, next_day=None, latest=None)
@@ -121,6 +126,7 @@ def daily_latest(request: Request, store: StoreDep) -> Response:
 
 @router.get("/daily/{day_text}")
 def daily_page(request: Request, day_text: str, store: StoreDep) -> Response:
+    """Papers published on one day (YYYY-MM-DD), with links to the nearest days with papers."""
     day = parse_day(day_text)
     works = queries.works_on_day(store, day, limit=100)
     prev_day, next_day, latest = queries.day_neighbours(store, day)
@@ -131,6 +137,7 @@ def daily_page(request: Request, day_text: str, store: StoreDep) -> Response:
 
 @router.get("/search")
 def search_page(request: Request, index: TitleIndexDep, store: StoreDep, q: str = "", page: PageParam = 1) -> Response:
+    """Title search results, 20 a page; q is at most 200 characters."""
     query = check_query(q)
     if not query:
         return render(request, "search.html", section="search", q="", query="", results=[], pager=None)

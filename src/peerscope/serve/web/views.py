@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from peerscope.errors import InputError, NotFound
-from peerscope.serve.web.filters import FILTERS, GLOBALS, join_names
+from peerscope.serve.web.filters import FILTERS, GLOBALS, join_names, plural
 from peerscope.store.views import AuthorProfile
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -101,7 +101,7 @@ def describe_author(profile: AuthorProfile, works_total: int) -> str:
     if topics:
         return f"Researcher working on {join_names(topics)}."
     if works_total:
-        return f"Researcher with {GLOBALS['plural'](works_total, 'work')} in this graph."
+        return f"Researcher with {plural(works_total, 'work')} in this graph."
     return "Researcher record without works in this graph yet."
 
 
