@@ -1,0 +1,104 @@
+"""The demo's pages as a person sees them, in headless Chromium (Debian's package, via Playwright)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from support.server import run_uvicorn
+
+from peerscope.config import Settings
+from peerscope.demo import build_demo
+from peerscope.serve.app import create_app
+from peerscope.store import queries
+from peerscope.store.db import Store
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+    data_dir = tmp_path_factory.mktemp("demo")
+    settings = Settings(data_dir=data_dir)
+    build_demo(settings, works=600, seed=11, end_date=date(2026, 6, 30))
+    store = Store(settings.resolved_database_url)
+    with run_uvicorn(create_app(settings, store=store)) as base:
+        yield base, store
+    store.dispose()
+
+
+def test_profile_page_shows_what_a_reader_needs(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    author_id = queries.busiest_author(store)
+    profile = queries.get_author(store, author_id)
+    assert profile is not None and profile.stats is not None
+    page.goto(f"{base}/authors/PA{author_id}")
+    assert page.locator("h1").inner_text().strip() == profile.display_name
+    body = page.locator("body").inner_text()
+    # identity, trust snapshot placed but honest, counts, actions, graph panel, works
+    assert "Trust snapshot" in body and "not available yet" in body
+    assert re.search(rf"\b{profile.stats.works_count}\s*works\b", body), "works count shown"
+    assert re.search(rf"\b{profile.stats.topics_count}\s*topics\b", body), "topics count shown"
+    assert re.search(rf"\b{profile.stats.close_collaborators_count}\s*close\s+collaborators\b", body)
+    assert "Research graph" in body and "Published work" in body
+    if profile.affiliation:
+        assert profile.affiliation.display_name in body
+    else:
+        assert "Affiliation not imported" in body
+    first_work = queries.author_works(store, author_id, 0, 1).items[0]
+    assert first_work.title in body
+    page.screenshot(path=str(artifacts_dir / "profile.png"), full_page=True)
+    # follow the first work's title to its page
+    page.get_by_role("link", name=first_work.title, exact=True).first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().strip() == first_work.title
+    assert profile.display_name in page.locator("body").inner_text()
+    page.screenshot(path=str(artifacts_dir / "work.png"), full_page=True)
+
+
+def test_profile_is_readable_on_a_phone(demo_site: tuple[str, Store], browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{base}/authors/PA{queries.busiest_author(store)}")
+        scroll_width = phone.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 375, "no horizontal scrolling on a phone"
+        phone.screenshot(path=str(artifacts_dir / "profile-phone.png"), full_page=False)
+    finally:
+        context.close()
+
+
+def test_daily_page_and_search(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    page.goto(f"{base}/daily")
+    assert re.search(r"/daily/\d{4}-\d{2}-\d{2}$", page.url)
+    day = date.fromisoformat(page.url.rsplit("/", 1)[1])
+    expected = queries.works_on_day(store, day)
+    assert expected, "the latest day has papers"
+    body = page.locator("body").inner_text()
+    assert expected[0].title in body
+    page.screenshot(path=str(artifacts_dir / "daily.png"), full_page=True)
+    word = expected[0].title.split()[0]
+    page.get_by_role("searchbox").first.fill(word)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/search" in page.url
+    assert page.locator("main a").count() > 0
+    page.screenshot(path=str(artifacts_dir / "search.png"), full_page=True)
+
+
+def test_no_script_runs_from_harvested_text(demo_site: tuple[str, Store], page) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    works = queries.list_works(store, 0, 600).items
+    marked = [w for w in works if "<" in w.title or "\\" in w.title or "<" in (w.abstract or "")]
+    assert marked, "the generated corpus plants titles and abstracts with markup"
+    for w in marked[:5]:
+        page.goto(f"{base}/works/PW{w.id}")
+        assert w.title.strip() in page.locator("h1").inner_text()
+    assert dialogs == []
