@@ -29,6 +29,7 @@ _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
 _ARXIV_PREFIX = re.compile(r"^(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.I)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_OPENALEX_URL = "https://openalex.org/"
 _ROR = re.compile(r"^(?:https?://ror\.org/|ror:\s*)?(0[a-hj-km-np-tv-z0-9]{6}\d{2})$", re.I)
 _ISSN = re.compile(r"^(\d{4})-?(\d{3}[\dX])$", re.I)
 
@@ -36,8 +37,9 @@ _ISSN = re.compile(r"^(\d{4})-?(\d{3}[\dX])$", re.I)
 def _clean(value: object) -> str:
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    return text
+    if type(value) is str and value.isascii():  # the common case: nothing to fold
+        return value.strip()
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def normalize_doi(value: object) -> str | None:
@@ -51,6 +53,11 @@ def normalize_doi(value: object) -> str | None:
 
 def normalize_openalex(value: object, kind: str | None = None) -> str | None:
     """``https://openalex.org/W2741809807`` -> ``W2741809807``; ``kind`` restricts the letter."""
+    if type(value) is str and value.startswith(_OPENALEX_URL):
+        rest = value[len(_OPENALEX_URL) :]
+        # fast path for the canonical URL form that fills snapshots
+        if 1 < len(rest) <= 13 and rest[0] in "WAISTFPC" and rest[1:].isdigit() and rest[1] != "0":
+            return rest if kind is None or rest[0] == kind.upper() else None
     m = _OPENALEX.match(_clean(value))
     if not m:
         return None

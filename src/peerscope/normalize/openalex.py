@@ -39,17 +39,27 @@ def rebuild_abstract(inverted: Any) -> str | None:
     """Rebuild text from OpenAlex's ``abstract_inverted_index``; None when absent or malformed."""
     if not isinstance(inverted, dict) or not inverted:
         return None
-    slots: dict[int, str] = {}
-    for word, positions in inverted.items():
+    size = 0
+    for positions in inverted.values():
         if not isinstance(positions, list):
             return None
+        size += len(positions)
+    slots: list[Any] = [None] * size
+    overflow: list[tuple[int, str]] = []
+    for word, positions in inverted.items():
         for pos in positions:
-            if isinstance(pos, int) and 0 <= pos < 1_000_000:
-                slots[pos] = str(word)
-    if not slots:
+            if type(pos) is not int or not 0 <= pos < 1_000_000:
+                continue
+            if pos < size:
+                if slots[pos] is None:  # a position claimed twice keeps its first word
+                    slots[pos] = word
+            else:  # sparse positions: keep their order
+                overflow.append((pos, word))
+    overflow.sort()
+    words = [str(w) for w in slots if w is not None] + [str(w) for _, w in overflow]
+    if not words:
         return None
-    text = " ".join(slots[i] for i in sorted(slots))
-    return text[:MAX_ABSTRACT]
+    return " ".join(words)[:MAX_ABSTRACT]
 
 
 def _date(value: Any) -> date | None:
@@ -82,7 +92,31 @@ def _ids(*pairs: tuple[str, Any]) -> tuple[ExternalId, ...]:
     return tuple(seen)
 
 
+# Venues, institutions and topics repeat across millions of works: their records are frozen, so one
+# built record is shared by every work that names the same entity the same way.
+_CACHE_LIMIT = 200_000
+_cache: dict[tuple, Any] = {}
+
+
+def _cached(key: tuple, build: Any) -> Any:
+    try:
+        return _cache[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable field values: build without caching
+        return build()
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    value = _cache[key] = build()
+    return value
+
+
 def _institution(raw: dict[str, Any]) -> InstitutionRecord | None:
+    key = ("I", raw.get("id"), raw.get("display_name"), raw.get("ror"), raw.get("country_code"), raw.get("type"))
+    return _cached(key, lambda: _build_institution(raw))
+
+
+def _build_institution(raw: dict[str, Any]) -> InstitutionRecord | None:
     name = raw.get("display_name")
     ids = _ids(("openalex", raw.get("id")), ("ror", raw.get("ror")))
     if not name or not ids:
@@ -93,6 +127,12 @@ def _institution(raw: dict[str, Any]) -> InstitutionRecord | None:
 def _source(raw: Any) -> SourceRecord | None:
     if not isinstance(raw, dict) or not raw.get("display_name"):
         return None
+    issn = raw.get("issn")
+    key = ("S", raw.get("id"), raw.get("display_name"), raw.get("issn_l"), tuple(issn) if isinstance(issn, list) else issn, raw.get("type"), raw.get("host_organization_name"))
+    return _cached(key, lambda: _build_source(raw))
+
+
+def _build_source(raw: dict[str, Any]) -> SourceRecord | None:
     issns = raw.get("issn") or []
     ids = _ids(("openalex", raw.get("id")), ("issn", raw.get("issn_l")), *(("issn", i) for i in issns if isinstance(i, str)))
     if not ids:
@@ -133,6 +173,20 @@ def _hierarchy_id(url: str) -> str:
 def _topic(raw: Any) -> WorkTopicRecord | None:
     if not isinstance(raw, dict) or not raw.get("display_name"):
         return None
+    try:
+        score = float(raw.get("score") or 0.0)
+    except (TypeError, ValueError):
+        score = 0.0
+    key = ("T", raw.get("id"), raw.get("display_name"), *(_node_key(raw.get(level)) for level in ("domain", "field", "subfield")))
+    topic = _cached(key, lambda: _build_topic(raw))
+    return WorkTopicRecord(topic, score) if topic else None
+
+
+def _node_key(node: Any) -> tuple:
+    return (node.get("id"), node.get("display_name")) if isinstance(node, dict) else (None, None)
+
+
+def _build_topic(raw: dict[str, Any]) -> TopicRecord | None:
     ids = _ids(("openalex", raw.get("id")))
     if not ids:
         return None
@@ -141,11 +195,7 @@ def _topic(raw: Any) -> WorkTopicRecord | None:
         node = raw.get(level)
         if isinstance(node, dict) and node.get("id") and node.get("display_name"):
             lineage.append((ExternalId("openalex", _hierarchy_id(str(node["id"]))), str(node["display_name"]), level))
-    try:
-        score = float(raw.get("score") or 0.0)
-    except (TypeError, ValueError):
-        score = 0.0
-    return WorkTopicRecord(TopicRecord(ids=ids, display_name=str(raw["display_name"]), lineage=tuple(lineage)), score)
+    return TopicRecord(ids=ids, display_name=str(raw["display_name"]), lineage=tuple(lineage))
 
 
 def _affiliations(raw: dict[str, Any]) -> tuple[AffiliationRecord, ...]:

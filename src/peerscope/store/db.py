@@ -33,6 +33,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
+    # Let SQLAlchemy's "begin" event open transactions (below), so writers can ask for the
+    # write lock up front (BEGIN IMMEDIATE) while readers stay lock-free under WAL.
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get("peerscope_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class Store:
@@ -57,6 +65,7 @@ class Store:
         self.engine: Engine = create_engine(parsed, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,11 +75,18 @@ class Store:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """A connection in a transaction: committed on success, rolled back on any error."""
+    def begin(self, *, write: bool = False) -> Iterator[Connection]:
+        """A connection in a transaction: committed on success, rolled back on any error.
+
+        ``write=True`` takes SQLite's write lock when the transaction starts, so reads made
+        inside it (such as allocating the next ids) cannot be overtaken by another writer.
+        """
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(peerscope_write=True)
+                with conn.begin():
+                    yield conn
         except OperationalError as exc:
             raise StoreError(f"database {self.describe()}: {exc.orig}") from exc
 

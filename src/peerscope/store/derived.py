@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
+from peerscope.store.bulk import insert_rows
 from peerscope.store.db import Store
 from peerscope.store.models import (
     Authorship,
@@ -113,14 +114,15 @@ def write_author_derived(store: Store, rows: Sequence[AuthorDerived], removed: S
     """Replace the derived rows of the given authors in one transaction."""
     s, t, c = AuthorStats.__table__, AuthorTopic.__table__, Collaborator.__table__
     ids = [r.author_id for r in rows] + list(removed)
-    with store.begin() as conn:
+    with store.begin(write=True) as conn:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             for table in (s, t, c):
                 conn.execute(delete(table).where(table.c.author_id.in_(chunk)))
         if rows:
-            conn.execute(
-                insert(s),
+            insert_rows(
+                conn,
+                s,
                 [
                     {
                         "author_id": r.author_id,
@@ -138,12 +140,10 @@ def write_author_derived(store: Store, rows: Sequence[AuthorDerived], removed: S
                 ],
             )
             topic_rows = [{"author_id": r.author_id, "topic_id": tid, "works_count": n, "score": sc} for r in rows for tid, n, sc in r.topics]
-            if topic_rows:
-                conn.execute(insert(t), topic_rows)
+            insert_rows(conn, t, topic_rows)
             collab_rows = [
                 {"author_id": r.author_id, "coauthor_id": co, "joint_works": n, "first_year": fy, "last_year": ly, "is_close": close}
                 for r in rows
                 for co, n, fy, ly, close in r.collaborators
             ]
-            if collab_rows:
-                conn.execute(insert(c), collab_rows)
+            insert_rows(conn, c, collab_rows)

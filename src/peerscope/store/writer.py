@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from peerscope.normalize.records import (
     AuthorRecord,
@@ -26,6 +25,7 @@ from peerscope.normalize.records import (
     WorkRecord,
 )
 from peerscope.resolve.identifiers import Key, author_ids, resolve_batch, strong_ids
+from peerscope.store.bulk import insert_rows, insert_with_ids
 from peerscope.store.db import Store
 from peerscope.store.models import (
     Author,
@@ -104,19 +104,10 @@ class Writer:
 
     # --- helpers ------------------------------------------------------------------------------
     def _insert_ignore(self, conn: Connection, table: Table, rows: list[dict]) -> None:
-        if not rows:
-            return
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        for chunk in _chunks(rows, 2000):
-            conn.execute(dialect.insert(table).on_conflict_do_nothing(), list(chunk))
+        insert_rows(conn, table, rows, ignore_conflicts=True)
 
     def _insert_returning(self, conn: Connection, table: Table, rows: list[dict]) -> list[int]:
-        if not rows:
-            return []
-        result = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        )
-        return [row[0] for row in result]
+        return insert_with_ids(conn, table, rows)
 
     def _load_known(self, conn: Connection, keys: Iterable[Key]) -> None:
         missing: dict[str, set[str]] = {}
@@ -166,7 +157,7 @@ class Writer:
     # --- the batch ----------------------------------------------------------------------------
     def write(self, items: Sequence[IngestItem]) -> BatchResult:
         try:
-            with self.store.begin() as conn:
+            with self.store.begin(write=True) as conn:
                 return self._write(conn, items)
         except BaseException:
             self._known.clear()  # ids cached in a rolled-back transaction no longer exist
@@ -311,10 +302,8 @@ class Writer:
             wt_rows += [{"work_id": wid, "topic_id": t, "score": s, "raw_record_id": raw} for t, s in scores.items()]
             for ref in dict.fromkeys(r.referenced_works):
                 cite_rows.append({"citing_work_id": wid, "cited_scheme": ref.scheme, "cited_value": ref.value, "cited_work_id": None, "raw_record_id": raw})
-        if loc_rows:
-            conn.execute(insert(Location.__table__), loc_rows)
-        if wt_rows:
-            conn.execute(insert(WorkTopic.__table__), wt_rows)
+        insert_rows(conn, Location.__table__, loc_rows)
+        insert_rows(conn, WorkTopic.__table__, wt_rows)
         self._insert_ignore(conn, Citation.__table__, cite_rows)
         return result
 
@@ -507,8 +496,7 @@ class Writer:
             for (_i, a), sid in zip(slots, ship_ids)
             for aff in a.affiliations
         ]
-        if aff_rows:
-            conn.execute(insert(AuthorshipAffiliation.__table__), aff_rows)
+        insert_with_ids(conn, AuthorshipAffiliation.__table__, aff_rows)
         return set(author_of)
 
     def link_citations(self) -> int:
@@ -530,5 +518,5 @@ def record_redirect(store: Store, kind: str, old_id: int, new_id: int, reason: s
     """Record that ``old_id`` now lives on as ``new_id`` (a merge); old URLs will answer 301."""
     if old_id == new_id:
         raise ValueError("a redirect must point to another id")
-    with store.begin() as conn:
+    with store.begin(write=True) as conn:
         conn.execute(insert(Redirect.__table__), [{"entity_kind": kind, "old_id": old_id, "new_id": new_id, "reason": reason, "created_at": _now()}])

@@ -33,8 +33,8 @@ from .plan import plan_corpus
 from .render import Renderer
 
 GENERATOR_VERSION = "1.0.0"
-GZIP_LEVEL = 3
-_CHUNK = 1000
+GZIP_LEVEL = 2
+BLOCK = 1000
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,6 @@ class _Counted:
     def close(self) -> None:
         self.gz.close()
         self.raw.close()
-
-
-def _write_pair(out: _Counted, data: bytes, truth: _Counted, tdata: bytes, lines: int) -> None:
-    out.write(data, lines)
-    truth.write(tdata, lines)
 
 
 def _validate(out_dir: Path, works: int, seed: int, end_date: date, shard_size: int) -> None:
@@ -150,39 +145,53 @@ def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_siz
     # Compression runs on a writer thread (zlib releases the GIL) while this thread renders;
     # a single worker keeps the writes in submission order.
     pending: deque[Future] = deque()
+
+    def submit(fn, *args) -> None:
+        pending.append(pool.submit(fn, *args))
+        while len(pending) > 8:
+            pending.popleft().result()
+
     gc_was_enabled = gc.isenabled()
     gc.disable()  # records hold no reference cycles; skipping the collector saves a lot of time
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            i = 0
-            for shard in range(n_shards):
-                rel = f"works/part-{shard:05d}.jsonl.gz"
-                out = _Counted(tmp / rel)
-                shards.append((rel, out))
-                stop = min(n, i + shard_size)
-                while i < stop:
-                    j_end = min(stop, (i // _CHUNK + 1) * _CHUNK)
-                    buf = []
-                    tbuf = []
-                    for record, persons in renderer.render_block(i, j_end):
-                        buf.append(dumps(record))
-                        tbuf.append(dumps({"work": record["id"], "persons": [pid[p] for p in persons]}))
-                    buf.append(b"")
-                    tbuf.append(b"")
-                    pending.append(pool.submit(_write_pair, out, b"\n".join(buf), truth, b"\n".join(tbuf),
-                                               j_end - i))
-                    while len(pending) > 8:
-                        pending.popleft().result()
-                    if progress is not None:
-                        progress(j_end - i)
-                    i = j_end
-                pending.append(pool.submit(out.close))
-            pending.append(pool.submit(truth.close))
+            out = None
+            shard_end = 0
+            # works are rendered in fixed blocks (each with its own random stream) so that the
+            # records do not depend on shard_size; shard files are cut from the blocks
+            for start in range(0, n, BLOCK):
+                stop = min(n, start + BLOCK)
+                lines = []
+                tlines = []
+                for record, persons in renderer.render_block(start, stop):
+                    lines.append(dumps(record))
+                    tlines.append(dumps({"work": record["id"], "persons": [pid[p] for p in persons]}))
+                pos = start
+                while pos < stop:
+                    if pos == shard_end:
+                        if out is not None:
+                            submit(out.close)
+                        rel = f"works/part-{len(shards):05d}.jsonl.gz"
+                        out = _Counted(tmp / rel)
+                        shards.append((rel, out))
+                        shard_end = min(n, pos + shard_size)
+                    cut = min(stop, shard_end)
+                    part = lines[pos - start:cut - start]
+                    part.append(b"")
+                    submit(out.write, b"\n".join(part), cut - pos)
+                    pos = cut
+                tlines.append(b"")
+                submit(truth.write, b"\n".join(tlines), stop - start)
+                if progress is not None:
+                    progress(stop - start)
+            submit(out.close)
+            submit(truth.close)
             while pending:
                 pending.popleft().result()
     finally:
         if gc_was_enabled:
             gc.enable()
+    assert len(shards) == n_shards
     for rel, out in shards:
         file_rows.append({"path": rel, "lines": out.lines})
     file_rows.append({"path": "truth/authorships.jsonl.gz", "lines": truth.lines})

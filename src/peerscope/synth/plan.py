@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect
 from array import array
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -126,7 +127,7 @@ class _People:
             nm = self.name[r.randrange(len(self.name))]
         else:
             cultures, cum = self.country_mix[country]
-            culture = r.choices(cultures, cum_weights=cum)[0]
+            culture = cultures[bisect(cum, r.random() * cum[-1])]
             info = names.CULTURES[culture]
             given = self._pick(info["given"])
             family = self._pick(info["family"])
@@ -146,7 +147,8 @@ class _People:
         return len(self.name) - 1
 
     def random_inst(self) -> int:
-        return self.r.choices(range(len(self.inst_cum)), cum_weights=self.inst_cum)[0]
+        cum = self.inst_cum
+        return min(bisect(cum, self.r.random() * cum[-1]), len(cum) - 1)
 
 
 def _team_sizes(nrng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
@@ -229,7 +231,6 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     g_topics: list[list[int]] = []
     g_tw: list[list[float]] = []
     g_venues: list[list[int]] = []
-    g_vw: list[list[float]] = []
     g_collab: list[list[int]] = []
     for g in range(n_groups):
         f = fields[int(g_field[g])]
@@ -244,7 +245,6 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
         g_tw.append([1.0 / (i + 1) ** 0.8 for i in range(len(tops))])
         vs = prng.choices(f.journals, f.journal_weights, k=3)
         g_venues.append(vs)
-        g_vw.append([3.0, 2.0, 1.0])
         a, b = max(int(g_start[g]), 0) + 365, min(int(g_end[g]), span) - 180
         if prng.random() < 0.08 and b > a:
             g_move[g] = prng.randint(a, b)
@@ -297,6 +297,10 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     nauth = _team_sizes(nrng, team_mean)
     nauth[ptype == DISSERTATION] = 1
     nauth[kind == 3] = np.where(nrng.random(int((kind == 3).sum())) < 0.3, 2, 1)
+
+    # ---- topics and venues per paper --------------------------------------------------------
+    p_topics = _paper_topics(nrng, world, pgroup, g_topics, g_tw)
+    p_venue = _paper_venues(nrng, world, pgroup, pfield, ptype, g_venues)
 
     # ---- author teams (chronological) -----------------------------------------------------
     porder = np.lexsort((nrng.random(n_papers), pday))
@@ -357,10 +361,16 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             g_members[g].append(m)
             n_act += 1
             avail.append(m)
-        if k == 1:
-            wts = people.weight
-            return r.choices(avail, [wts[m] for m in avail])
         wts = people.weight
+        if k == 1:
+            if len(avail) == 1:
+                return avail
+            x = r.random() * sum([wts[m] for m in avail])
+            for m in avail:
+                x -= wts[m]
+                if x < 0:
+                    return [m]
+            return [avail[-1]]
         keyed = sorted(avail, key=lambda m: -(r.random() ** (1.0 / wts[m])))
         return keyed[:k]
 
@@ -378,13 +388,9 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     pt_inst = array("i")
     pt_inst2 = array("i")
     pt_count = np.zeros(n_papers, np.int64)
-    p_venue = np.full(n_papers, -1, np.int64)
-    p_topics = np.full((n_papers, 3), -1, np.int64)
     burst_person = {}
     pday_l, pgroup_l, ptype_l, nauth_l, kind_l = pday.tolist(), pgroup.tolist(), ptype.tolist(), nauth.tolist(), \
         kind.tolist()
-    subfield_topics = [world.subfields[world.topics[t].subfield_index].topics for t in range(len(world.topics))]
-    arxiv = world.arxiv
 
     for k in porder.tolist():
         g = pgroup_l[k]
@@ -482,30 +488,6 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             else:
                 pt_inst2.append(-1)
         pt_count[k] = len(team)
-        # topics
-        tops = g_topics[g]
-        prim = r.choices(tops, g_tw[g])[0] if len(tops) > 1 else tops[0]
-        p_topics[k, 0] = prim
-        n_extra = r.choices((0, 1, 2), (3, 4, 3))[0]
-        if n_extra:
-            cands = [x for x in dict.fromkeys(tops + subfield_topics[prim]) if x != prim]
-            for j, x in enumerate(r.sample(cands, min(n_extra, len(cands)))):
-                p_topics[k, 1 + j] = x
-        # venue (of the published version for pairs)
-        if ty == ARTICLE:
-            if r.random() < 0.7:
-                p_venue[k] = r.choices(g_venues[g], g_vw[g])[0]
-            else:
-                p_venue[k] = r.choices(f.journals, f.journal_weights)[0]
-        elif ty == CONFERENCE:
-            p_venue[k] = r.choice(f.conferences)
-        elif ty == PREPRINT:
-            p_venue[k] = arxiv
-        elif ty == REVIEW:
-            p_venue[k] = r.choice(f.review_journals) if f.review_journals and r.random() < 0.6 else \
-                r.choices(f.journals, f.journal_weights)[0]
-        elif ty == CHAPTER:
-            p_venue[k] = f.book_series[0]
 
     # team slices were appended in chronological order: index them per paper
     pt_ptr = np.zeros(n_papers + 1, np.int64)
@@ -735,6 +717,72 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     return plan, world
 
 
+def _paper_topics(nrng, world: World, pgroup: np.ndarray, g_topics: list, g_tw: list) -> np.ndarray:
+    """Primary topic from the group's topics (skewed weights), plus up to two related topics."""
+    n_groups = len(g_topics)
+    width = max(len(t) for t in g_topics)
+    gt = np.full((n_groups, width), -1, np.int64)
+    cw = np.full((n_groups, width), 2.0)
+    cand_lists = []
+    for g, (tops, w) in enumerate(zip(g_topics, g_tw)):
+        gt[g, :len(tops)] = tops
+        c = np.cumsum(w) / sum(w)
+        cw[g, :len(tops)] = c
+        cw[g, len(tops) - 1] = 1.0
+        sub = world.subfields[world.topics[tops[0]].subfield_index].topics
+        cand_lists.append(list(dict.fromkeys(tops + sub)))
+    cwidth = max(len(c) for c in cand_lists)
+    cand = np.full((n_groups, cwidth), -1, np.int64)
+    n_cand = np.zeros(n_groups, np.int64)
+    for g, c in enumerate(cand_lists):
+        cand[g, :len(c)] = c
+        n_cand[g] = len(c)
+    k = len(pgroup)
+    u = nrng.random(k)
+    idx = (u[:, None] >= cw[pgroup]).sum(axis=1)
+    out = np.full((k, 3), -1, np.int64)
+    out[:, 0] = gt[pgroup, idx]
+    n_extra = np.searchsorted([0.3, 0.7], nrng.random(k), side="right")
+    nc = n_cand[pgroup]
+    for j in (1, 2):
+        pick = cand[pgroup, (nrng.random(k) * nc).astype(np.int64)]
+        ok = (n_extra >= j) & (pick != out[:, 0]) & (pick != out[:, 1])
+        out[ok, j] = pick[ok]
+    # keep extras packed to the left
+    gap = (out[:, 1] < 0) & (out[:, 2] >= 0)
+    out[gap, 1] = out[gap, 2]
+    out[gap, 2] = -1
+    return out
+
+
+def _paper_venues(nrng, world: World, pgroup, pfield, ptype, g_venues: list) -> np.ndarray:
+    k = len(pgroup)
+    venue = np.full(k, -1, np.int64)
+    gv = np.array(g_venues, np.int64)
+    u = nrng.random(k)
+    own = gv[pgroup, np.searchsorted([0.5, 5 / 6], nrng.random(k), side="right")]
+    for f in world.fields:
+        sel = pfield == f.index
+        if not sel.any():
+            continue
+        jw = np.array(f.journal_weights)
+        m = int(sel.sum())
+        journal = np.array(f.journals)[nrng.choice(len(jw), m, p=jw / jw.sum())]
+        t = ptype[sel]
+        v = np.where(u[sel] < 0.7, own[sel], journal)
+        if f.conferences:
+            conf = np.array(f.conferences)[nrng.integers(0, len(f.conferences), m)]
+            v = np.where(t == CONFERENCE, conf, v)
+        if f.review_journals:
+            rev = np.array(f.review_journals)[nrng.integers(0, len(f.review_journals), m)]
+            v = np.where((t == REVIEW) & (nrng.random(m) < 0.6), rev, v)
+        v = np.where(t == CHAPTER, f.book_series[0], v)
+        v = np.where(t == PREPRINT, world.arxiv, v)
+        v = np.where(t == DISSERTATION, -1, v)
+        venue[sel] = v
+    return venue
+
+
 def p_field_of(pfield: np.ndarray, w_paper: np.ndarray) -> np.ndarray:
     return pfield[w_paper]
 
@@ -762,13 +810,21 @@ def _citations(nrng, n, w_day, w_ptopic, n_topics, partner, a_ptr, a_person, pke
     bounds = np.searchsorted(w_day, np.arange(0, int(w_day[-1]) + BIN_DAYS + 1, BIN_DAYS)) if n else np.array([0])
     bounds = np.unique(np.concatenate([bounds, [n]]))
     last_key = len(pkeys) - 1
+    # how citable each work is: citations within a window go in proportion to it
+    fitness = nrng.lognormal(0.0, 1.4, n)
+    tcum = np.cumsum(fitness[tkeys % n]) if n else np.zeros(0)
+    gcum = np.cumsum(fitness)
     for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         if e <= s:
             continue
         if s == 0:
             ref_ptr[1:e + 1] = 0
             continue
-        k = nrefs[s:e]
+        # a work cites at most a fraction of the older works in its topic: the corpus has no
+        # literature before its start, and early works would otherwise soak up every citation
+        wt = w_ptopic[s:e]
+        before = np.searchsorted(tkeys, wt * n + s) - t_first[wt]
+        k = np.minimum(nrefs[s:e], (before * 0.25 + s * 0.01).astype(np.int64) + 1)
         tot = int(k.sum())
         if tot == 0:
             ref_ptr[s + 1:e + 1] = fill
@@ -779,14 +835,16 @@ def _citations(nrng, n, w_day, w_ptopic, n_topics, partner, a_ptr, a_person, pke
         avail = np.searchsorted(tkeys, t * n + s) - tf
         has_t = avail > 0
         am1 = np.maximum(avail - 1, 0)
-        back = (nrng.exponential(1.0, tot) * np.maximum(avail, 1) * 0.35).astype(np.int64)
-        recent = tkeys[tf + am1 - np.minimum(am1, back)] % n
+        # recent works of the topic, chosen in proportion to their fitness
+        win = np.minimum(avail, (nrng.exponential(1.0, tot) * avail * 0.5).astype(np.int64) + 8)
+        recent = _weighted_pick(nrng, tcum, tf + avail - win, tf + avail)
+        recent = tkeys[np.maximum(recent, 0)] % n
         uj = tkeys[tf + np.minimum((nrng.random(tot) * avail).astype(np.int64), am1)] % n
         cnt = ref_ptr[uj + 1] - ref_ptr[uj]
         ri = ref_ptr[uj] + (nrng.random(tot) * cnt).astype(np.int64)
         copied = np.where(cnt > 0, refs[np.minimum(ri, max(fill - 1, 0))], uj)
-        gback = (nrng.exponential(1.0, tot) * s * 0.3).astype(np.int64)
-        glob = s - 1 - np.minimum(s - 1, gback)
+        gwin = np.minimum(s, (nrng.exponential(1.0, tot) * s * 0.3).astype(np.int64) + 8)
+        glob = _weighted_pick(nrng, gcum, s - gwin, np.full(tot, s))
         na = a_ptr[citing + 1] - a_ptr[citing]
         p = a_person[a_ptr[citing] + (nrng.random(tot) * na).astype(np.int64)]
         pf = p_first[p]
@@ -794,10 +852,11 @@ def _citations(nrng, n, w_day, w_ptopic, n_topics, partner, a_ptr, a_person, pke
         own = pkeys[np.minimum(pf + np.minimum((nrng.random(tot) * pc).astype(np.int64), np.maximum(pc - 1, 0)),
                                last_key)] % n
         u = nrng.random(tot)
-        target = np.where(has_t, np.where(u < 0.5, recent, uj), glob)
-        target = np.where((u >= 0.5) & (u < 0.78) & has_t, copied, target)
-        target = np.where((u >= 0.78) & (u < 0.88), glob, target)
-        target = np.where((u >= 0.88) & (pc > 0), own, target)
+        target = np.where(has_t, np.where(u < 0.6, recent, uj), glob)
+        target = np.where((u >= 0.6) & (u < 0.76) & has_t, copied, target)
+        target = np.where((u >= 0.76) & (u < 0.86), glob, target)
+        target = np.where((u >= 0.86) & (pc > 0), own, target)
+        # obscure works are rarely cited (except by their own authors)
         ok = target != partner[citing]
         keys = np.unique(citing[ok] * n + target[ok])
         c = keys // n
@@ -807,6 +866,19 @@ def _citations(nrng, n, w_day, w_ptopic, n_topics, partner, a_ptr, a_person, pke
         ref_ptr[s + 1:e + 1] = fill + np.cumsum(np.bincount(c - s, minlength=e - s))
         fill += m
     return ref_ptr, refs[:fill] if fill else refs[:0]
+
+
+def _weighted_pick(nrng, cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """For each [lo, hi) range of positions, one position drawn in proportion to its weight.
+
+    ``cum`` is the running sum of the weights; empty ranges give -1.
+    """
+    base = np.where(lo > 0, cum[np.maximum(lo - 1, 0)], 0.0)
+    top = cum[np.maximum(hi - 1, 0)]
+    x = base + nrng.random(len(lo)) * (top - base)
+    pos = np.searchsorted(cum, x, side="left")
+    pos = np.minimum(np.maximum(pos, lo), hi - 1)
+    return np.where(hi > lo, pos, -1)
 
 
 def _pick_ring(prng, people, p_count, pfield, w_paper, pkeys, p_first, n, n_fields) -> list[int]:

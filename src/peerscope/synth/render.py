@@ -329,7 +329,7 @@ class Renderer:
             doi = f"https://doi.org/10.48550/arXiv.{arx}"
             landing = f"https://arxiv.org/abs/{arx}"
             pdf = f"https://arxiv.org/pdf/{arx}"
-        elif venue is not None and (wtype != CONFERENCE or rnd() < 0.85) and rnd() < 0.97:
+        elif venue is not None and (role == 2 or ((wtype != CONFERENCE or rnd() < 0.85) and rnd() < 0.97)):
             doi = f"https://doi.org/{venue.doi_prefix}/{venue.code}.{year}.{serial}"
             landing = doi
             pdf = f"https://{venue.host}/{venue.code}/{year}/{serial}.pdf"
