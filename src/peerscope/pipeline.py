@@ -13,10 +13,11 @@ from pathlib import Path
 from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
 from peerscope.errors import InputError
 from peerscope.index.titles import DatabaseTitleIndex
-from peerscope.normalize.openalex import record_from_openalex
+from peerscope.normalize.ids import normalize_openalex
+from peerscope.normalize.openalex import SOURCE, record_from_openalex
 from peerscope.sources.files import Payload, iter_payloads
 from peerscope.store.db import Store
-from peerscope.store.writer import BatchResult, IngestItem, Writer
+from peerscope.store.writer import BatchResult, IngestItem, Writer, payload_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +38,8 @@ class IngestReport:
         return self.records / self.seconds if self.seconds > 0 else 0.0
 
 
-def _batched(items: Iterable[IngestItem], size: int) -> Iterator[list[IngestItem]]:
-    batch: list[IngestItem] = []
+def _batched(items: Iterable[Payload], size: int) -> Iterator[list[Payload]]:
+    batch: list[Payload] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -56,6 +57,11 @@ def _normalized(payloads: Iterable[Payload], skip_bad: bool, errors: list[str]) 
             if not skip_bad:
                 raise
             errors.append(exc.message)
+
+
+def _payload_key(p: Payload) -> tuple[str, str, str] | None:
+    source_id = normalize_openalex(p.data.get("id")) if isinstance(p.data, dict) else None
+    return (SOURCE, source_id, payload_hash(p.raw)) if source_id else None
 
 
 def ingest_openalex(
@@ -80,8 +86,13 @@ def ingest_openalex(
     records = 0
     paths = list(paths)
     for path in paths:
-        for batch in _batched(_normalized(iter_payloads(path), skip_bad, errors), batch_size):
-            total.add(writer.write(batch))
+        for batch in _batched(iter_payloads(path), batch_size):
+            # payloads stored before are skipped before normalising: re-reading a file is cheap
+            keys = [_payload_key(p) for p in batch]
+            stored = writer.already_stored([k for k in keys if k])
+            fresh = [p for p, k in zip(batch, keys) if k is None or k not in stored]
+            total.unchanged += len(batch) - len(fresh)
+            total.add(writer.write(list(_normalized(fresh, skip_bad, errors))))
             records += len(batch)
             if progress:
                 progress(len(batch))

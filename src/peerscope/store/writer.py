@@ -154,8 +154,30 @@ class Writer:
         self._remember(id_rows)
         return out
 
+    def _stored(self, conn: Connection, keys: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        raw_t = RawRecord.__table__
+        stored: set[tuple[str, str, str]] = set()
+        by_source: dict[str, list[str]] = {}
+        for source, source_id, _ in keys:
+            by_source.setdefault(source, []).append(source_id)
+        for source, ids in by_source.items():
+            for chunk in _chunks(ids):
+                q = select(raw_t.c.source, raw_t.c.source_id, raw_t.c.payload_hash).where(
+                    raw_t.c.source == source, raw_t.c.source_id.in_(chunk)
+                )
+                stored.update(tuple(r) for r in conn.execute(q))
+        return stored
+
+    def already_stored(self, keys: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which (source, source id, payload hash) keys are stored already: callers skip
+        normalising those payloads at all (the write re-checks inside its transaction)."""
+        with self.store.connect() as conn:
+            return self._stored(conn, keys)
+
     # --- the batch ----------------------------------------------------------------------------
     def write(self, items: Sequence[IngestItem]) -> BatchResult:
+        if not items:
+            return BatchResult()
         try:
             with self.store.begin(write=True) as conn:
                 return self._write(conn, items)
@@ -173,16 +195,7 @@ class Writer:
             prov = item.record.provenance
             hashed.setdefault((prov.source, prov.source_id, payload_hash(item.payload)), item)
         result.unchanged = len(items) - len(hashed)
-        stored: set[tuple[str, str, str]] = set()
-        by_source: dict[str, list[str]] = {}
-        for source, source_id, _ in hashed:
-            by_source.setdefault(source, []).append(source_id)
-        for source, ids in by_source.items():
-            for chunk in _chunks(ids):
-                q = select(raw_t.c.source, raw_t.c.source_id, raw_t.c.payload_hash).where(
-                    raw_t.c.source == source, raw_t.c.source_id.in_(chunk)
-                )
-                stored.update(tuple(r) for r in conn.execute(q))
+        stored = self._stored(conn, list(hashed))
         todo = [(k, it) for k, it in hashed.items() if k not in stored]
         result.unchanged += len(hashed) - len(todo)
         if not todo:
