@@ -7,7 +7,8 @@ Rules (documented in docs/derived.md; change ``CODE_VERSION`` when a rule change
 - **close collaborators**: co-authors with at least ``min_joint_works`` joint works, counting only
   works whose byline has at most ``max_authors`` names (consortium papers with hundreds of names
   make no one close).
-- **affiliation**: the institution on the author's most recent work that names one.
+- **affiliation**: the first institution listed for the author on their most recent work (by
+  year, then newest work) that names one.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from datetime import UTC, datetime
 from peerscope.store.db import Store
 from peerscope.store.derived import (
     AuthorDerived,
+    CountRule,
     WorkFact,
     all_author_ids,
-    author_work_facts,
+    author_input_keys,
+    recompute_profile_counts,
     stored_hashes,
-    write_author_derived,
 )
 
 CODE_VERSION = "profile-counts/1"
@@ -46,15 +48,19 @@ class RefreshReport:
     authors_removed: int
 
 
-def inputs_hash(facts: Iterable[WorkFact], rule: CollaborationRule) -> str:
+def inputs_hash(keys: Iterable[tuple[int, int]], rule: CollaborationRule) -> str:
+    """Hash of an author's inputs: their works and the payload each work was built from (every
+    input of the counts comes from that payload), with the rule's parameters."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{rule.min_joint_works}|{rule.max_authors}".encode())
-    for f in facts:
-        h.update(repr((f.work_id, f.year, f.author_ids, f.byline_size, f.topics, f.institutions)).encode())
+    h.update(f"{CODE_VERSION}|{TOPIC_MIN_SCORE}|{rule.min_joint_works}|{rule.max_authors}".encode())
+    for work_id, raw_record_id in keys:
+        h.update(b"%d:%d;" % (work_id, raw_record_id))
     return h.hexdigest()
 
 
-def compute_author(author_id: int, facts: list[WorkFact], rule: CollaborationRule) -> AuthorDerived:
+def compute_author(author_id: int, facts: list[WorkFact], rule: CollaborationRule, inputs: str = "") -> AuthorDerived:
+    """The rules, stated plainly in Python: the reference that the store's set-based SQL
+    (``recompute_profile_counts``) must agree with."""
     years = [f.year for f in facts if f.year is not None]
     topic_works: Counter[int] = Counter()
     topic_score: dict[int, float] = {}
@@ -92,7 +98,7 @@ def compute_author(author_id: int, facts: list[WorkFact], rule: CollaborationRul
         last_year=max(years) if years else None,
         last_institution_id=dated[-1].institutions[0] if dated else None,
         code_version=CODE_VERSION,
-        inputs_hash=inputs_hash(facts, rule),
+        inputs_hash=inputs,
         topics=tuple((tid, n, round(topic_score[tid], 4)) for tid, n in sorted(topic_works.items())),
         collaborators=collaborators,
     )
@@ -104,24 +110,22 @@ def refresh_profile_counts(
     """Recompute the counts of the given authors (all when None); unchanged inputs are skipped."""
     ids = sorted(set(author_ids)) if author_ids is not None else all_author_ids(store)
     previous = stored_hashes(store, ids)
-    recomputed = unchanged = removed = 0
-    pending: list[AuthorDerived] = []
+    keys = author_input_keys(store, ids)
+    targets: dict[int, str] = {}
     gone: list[int] = []
-    now = datetime.now(UTC).replace(tzinfo=None)
-    for author_id, facts in author_work_facts(store, ids):
-        if not facts:
+    unchanged = 0
+    for author_id in ids:
+        mine = keys.get(author_id)
+        if not mine:
             if author_id in previous:
                 gone.append(author_id)
-                removed += 1
             continue
-        h = inputs_hash(facts, rule)
+        h = inputs_hash(mine, rule)
         if previous.get(author_id) == (CODE_VERSION, h):
             unchanged += 1
-            continue
-        pending.append(compute_author(author_id, facts, rule))
-        recomputed += 1
-        if len(pending) >= 2000:
-            write_author_derived(store, pending, [], now)
-            pending = []
-    write_author_derived(store, pending, gone, now)
-    return RefreshReport(len(ids), recomputed, unchanged, removed)
+        else:
+            targets[author_id] = h
+    if targets or gone:
+        count_rule = CountRule(CODE_VERSION, TOPIC_MIN_SCORE, rule.min_joint_works, rule.max_authors)
+        recompute_profile_counts(store, targets, gone, count_rule, datetime.now(UTC).replace(tzinfo=None))
+    return RefreshReport(len(ids), len(targets), unchanged, len(gone))

@@ -10,31 +10,37 @@ Layout of ``out_dir``::
     truth/markup.jsonl              {"work", "kind"}: titles/abstracts carrying markup to show as text
     manifest.json                   version, parameters, counts, files with line counts
 
-The same (works, seed, end_date, shard_size) always gives byte-identical files.
+Works are in publication-date order.  The ``.gz`` files are gzip streams of several members
+(one per segment of works, mtime 0, no file name), which every gzip reader concatenates.
+
+The same (works, seed, end_date, shard_size) always gives byte-identical files, whatever the
+number of worker processes; the records themselves do not depend on ``shard_size`` either.
 """
 
 from __future__ import annotations
 
 import gc
-import gzip
+import multiprocessing
+import os
 import shutil
 import tempfile
 import time
-from collections import deque
+import warnings
+import zlib
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import orjson
 
-from .plan import plan_corpus
+from .plan import Plan, plan_corpus
 from .render import Renderer
 
 GENERATOR_VERSION = "1.0.0"
 GZIP_LEVEL = 2
-BLOCK = 1000
+BLOCK = 1000  # works per random stream
+SEGMENT = 5 * BLOCK  # works per unit of parallel work (and per gzip member)
 
 
 @dataclass(frozen=True)
@@ -50,25 +56,7 @@ class GenerateSummary:
     seconds: float
 
 
-class _Counted:
-    """A deterministic gzip writer that counts lines."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.raw = open(path, "wb")
-        self.gz = gzip.GzipFile(filename="", mode="wb", compresslevel=GZIP_LEVEL, fileobj=self.raw, mtime=0)
-        self.lines = 0
-
-    def write(self, data: bytes, lines: int) -> None:
-        self.gz.write(data)
-        self.lines += lines
-
-    def close(self) -> None:
-        self.gz.close()
-        self.raw.close()
-
-
-def _validate(out_dir: Path, works: int, seed: int, end_date: date, shard_size: int) -> None:
+def _validate(out_dir: Path, works: int, seed: int, end_date: date, shard_size: int, workers) -> None:
     if isinstance(works, bool) or not isinstance(works, int):
         raise ValueError(f"works must be an integer, got {works!r}")
     if works < 1:
@@ -77,6 +65,8 @@ def _validate(out_dir: Path, works: int, seed: int, end_date: date, shard_size: 
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(shard_size, bool) or not isinstance(shard_size, int) or shard_size < 1:
         raise ValueError(f"shard_size must be a positive integer, got {shard_size!r}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a positive integer or None, got {workers!r}")
     if not isinstance(end_date, date) or end_date.year < 1920 or end_date.year > 9000:
         raise ValueError(f"end_date must be a date between 1920 and 9000, got {end_date!r}")
     if out_dir.exists():
@@ -84,6 +74,136 @@ def _validate(out_dir: Path, works: int, seed: int, end_date: date, shard_size: 
             raise ValueError(f"output path {out_dir} exists and is not a directory")
         if any(out_dir.iterdir()):
             raise ValueError(f"output directory {out_dir} is not empty; choose a new or empty directory")
+
+
+def default_workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def generate_corpus(
+    out_dir: Path,
+    works: int,
+    seed: int = 0,
+    end_date: date = date(2026, 6, 30),
+    progress: Callable[[int], None] | None = None,
+    shard_size: int = 100_000,
+    *,
+    workers: int | None = None,
+) -> GenerateSummary:
+    """Generate ``works`` synthetic works with ground truth into ``out_dir`` (new or empty).
+
+    ``progress(n)`` is called with the number of works written since its previous call.
+    Files are written to a temporary folder beside ``out_dir`` and moved into place at the end,
+    so a failure never leaves a half-written corpus.  ``workers`` is the number of processes
+    that render works (default: the CPUs available, at most 8); it does not change the output.
+    """
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    if isinstance(end_date, datetime):
+        end_date = end_date.date()
+    _validate(out_dir, works, seed, end_date, shard_size, workers)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    try:
+        rel_files, counts = _write_all(tmp, works, seed, end_date, progress, shard_size,
+                                       workers or default_workers())
+        if out_dir.exists():
+            if any(out_dir.iterdir()):
+                raise ValueError(f"output directory {out_dir} is not empty; choose a new or empty directory")
+            out_dir.rmdir()
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    files = [out_dir / f for f in rel_files] + [out_dir / "manifest.json"]
+    return GenerateSummary(out_dir=out_dir, works=works, files=files, seconds=time.perf_counter() - t0, **counts)
+
+
+# The renderer of the corpus being written.  Worker processes are forked after it is set and
+# read it from here, so the plan is shared with them instead of being pickled.
+_ACTIVE: dict = {}
+
+
+def _render_segment(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes, int]], bytes]:
+    """Render works start..stop-1: compressed pieces per shard, and the compressed truth lines."""
+    start, stop = bounds
+    renderer: Renderer = _ACTIVE["renderer"]
+    shard_size: int = _ACTIVE["shard_size"]
+    dumps = orjson.dumps
+    lines: list[bytes] = []
+    tlines: list[bytes] = []
+    for block in range(start, stop, BLOCK):
+        for record, persons in renderer.render_block(block, min(stop, block + BLOCK)):
+            lines.append(dumps(record))
+            tlines.append(b'{"work":"%s","persons":[%s]}' % (
+                record["id"].encode(), b",".join([b'"P%06d"' % p for p in persons])))
+    pieces = []
+    pos = start
+    while pos < stop:
+        shard = pos // shard_size
+        cut = min(stop, (shard + 1) * shard_size)
+        part = lines[pos - start:cut - start]
+        part.append(b"")
+        pieces.append((shard, zlib.compress(b"\n".join(part), GZIP_LEVEL, wbits=31), cut - pos))
+        pos = cut
+    tlines.append(b"")
+    return pieces, zlib.compress(b"\n".join(tlines), GZIP_LEVEL, wbits=31)
+
+
+def _segments(n: int) -> list[tuple[int, int]]:
+    return [(a, min(n, a + SEGMENT)) for a in range(0, n, SEGMENT)]
+
+
+def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_size: int, workers: int):
+    plan, world = plan_corpus(n, seed, end_date)
+    renderer = Renderer(plan, world, seed)
+    (tmp / "works").mkdir()
+    (tmp / "truth").mkdir()
+    segments = _segments(n)
+    n_shards = (n + shard_size - 1) // shard_size
+    shard_lines = [0] * n_shards
+    shard_files = [open(tmp / f"works/part-{k:05d}.jsonl.gz", "wb") for k in range(n_shards)]
+    truth = open(tmp / "truth/authorships.jsonl.gz", "wb")
+    _ACTIVE.update(renderer=renderer, shard_size=shard_size)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # records hold no reference cycles; skipping the collector saves a lot of time
+    pool = None
+    try:
+        if workers > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with warnings.catch_warnings():
+                # forking while other threads run (a progress bar, say) is safe here: the
+                # workers only render and compress, and never take locks held by those threads
+                warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork.*")
+                pool = multiprocessing.get_context("fork").Pool(min(workers, len(segments)))
+            results = pool.imap(_render_segment, segments)
+        else:
+            results = map(_render_segment, segments)
+        for (start, stop), (pieces, truth_member) in zip(segments, results):
+            for shard, data, lines in pieces:
+                shard_files[shard].write(data)
+                shard_lines[shard] += lines
+            truth.write(truth_member)
+            if progress is not None:
+                progress(stop - start)
+        if pool is not None:
+            pool.close()
+            pool.join()
+    finally:
+        if pool is not None:
+            pool.terminate()
+        _ACTIVE.clear()
+        for fh in shard_files:
+            fh.close()
+        truth.close()
+        if gc_was_enabled:
+            gc.enable()
+    file_rows = [{"path": f"works/part-{k:05d}.jsonl.gz", "lines": shard_lines[k]} for k in range(n_shards)]
+    file_rows.append({"path": "truth/authorships.jsonl.gz", "lines": n})
+    return _write_truth(tmp, plan, world, seed, end_date, shard_size, file_rows)
 
 
 def _jsonl(path: Path, rows: list[dict]) -> int:
@@ -94,108 +214,7 @@ def _jsonl(path: Path, rows: list[dict]) -> int:
     return len(rows)
 
 
-def generate_corpus(
-    out_dir: Path,
-    works: int,
-    seed: int = 0,
-    end_date: date = date(2026, 6, 30),
-    progress: Callable[[int], None] | None = None,
-    shard_size: int = 100_000,
-) -> GenerateSummary:
-    """Generate ``works`` synthetic works with ground truth into ``out_dir`` (new or empty).
-
-    ``progress(n)`` is called with the number of works written since its previous call.
-    Files are written to a temporary folder beside ``out_dir`` and moved into place at the end,
-    so a failure never leaves a half-written corpus.
-    """
-    t0 = time.perf_counter()
-    out_dir = Path(out_dir)
-    if isinstance(end_date, datetime):
-        end_date = end_date.date()
-    _validate(out_dir, works, seed, end_date, shard_size)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
-    try:
-        manifest_files, summary_counts = _write_all(tmp, works, seed, end_date, progress, shard_size)
-        if out_dir.exists():
-            if any(out_dir.iterdir()):
-                raise ValueError(f"output directory {out_dir} is not empty; choose a new or empty directory")
-            out_dir.rmdir()
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    files = [out_dir / f for f in manifest_files] + [out_dir / "manifest.json"]
-    return GenerateSummary(out_dir=out_dir, works=works, files=files, seconds=time.perf_counter() - t0,
-                           **summary_counts)
-
-
-def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_size: int):
-    plan, world = plan_corpus(n, seed, end_date)
-    renderer = Renderer(plan, world, seed)
-    (tmp / "works").mkdir()
-    (tmp / "truth").mkdir()
-    file_rows: list[dict] = []
-
-    truth = _Counted(tmp / "truth" / "authorships.jsonl.gz")
-    dumps = orjson.dumps
-    pid = [f"P{p:06d}" for p in range(len(plan.names))]
-    n_shards = (n + shard_size - 1) // shard_size
-    shards: list[tuple[str, _Counted]] = []
-    # Compression runs on a writer thread (zlib releases the GIL) while this thread renders;
-    # a single worker keeps the writes in submission order.
-    pending: deque[Future] = deque()
-
-    def submit(fn, *args) -> None:
-        pending.append(pool.submit(fn, *args))
-        while len(pending) > 8:
-            pending.popleft().result()
-
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # records hold no reference cycles; skipping the collector saves a lot of time
-    try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            out = None
-            shard_end = 0
-            # works are rendered in fixed blocks (each with its own random stream) so that the
-            # records do not depend on shard_size; shard files are cut from the blocks
-            for start in range(0, n, BLOCK):
-                stop = min(n, start + BLOCK)
-                lines = []
-                tlines = []
-                for record, persons in renderer.render_block(start, stop):
-                    lines.append(dumps(record))
-                    tlines.append(dumps({"work": record["id"], "persons": [pid[p] for p in persons]}))
-                pos = start
-                while pos < stop:
-                    if pos == shard_end:
-                        if out is not None:
-                            submit(out.close)
-                        rel = f"works/part-{len(shards):05d}.jsonl.gz"
-                        out = _Counted(tmp / rel)
-                        shards.append((rel, out))
-                        shard_end = min(n, pos + shard_size)
-                    cut = min(stop, shard_end)
-                    part = lines[pos - start:cut - start]
-                    part.append(b"")
-                    submit(out.write, b"\n".join(part), cut - pos)
-                    pos = cut
-                tlines.append(b"")
-                submit(truth.write, b"\n".join(tlines), stop - start)
-                if progress is not None:
-                    progress(stop - start)
-            submit(out.close)
-            submit(truth.close)
-            while pending:
-                pending.popleft().result()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    assert len(shards) == n_shards
-    for rel, out in shards:
-        file_rows.append({"path": rel, "lines": out.lines})
-    file_rows.append({"path": "truth/authorships.jsonl.gz", "lines": truth.lines})
-
+def _write_truth(tmp: Path, plan: Plan, world, seed: int, end_date: date, shard_size: int, file_rows: list[dict]):
     wid = [f"https://openalex.org/W{x}" for x in plan.wnum.tolist()]
     pre = (plan.role == 1).nonzero()[0].tolist()
     pairs = [{"preprint": wid[p], "published": wid[int(plan.partner[p])]} for p in pre]
@@ -219,20 +238,21 @@ def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_siz
         "preprint_pairs": len(pairs),
         "integrity_cases": len(plan.integrity),
     }
+    n_refs = int(plan.ref_ptr[-1]) + sum(
+        len(v) - int(plan.ref_ptr[k + 1] - plan.ref_ptr[k]) for k, v in plan.ref_override.items())
     manifest = {
         "generator": "peerscope.synth",
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
-        "works": n,
+        "works": plan.n,
         "shard_size": shard_size,
         "start_date": plan.start.isoformat(),
         "end_date": end_date.isoformat(),
         "counts": {
-            "works": n, **counts,
+            "works": plan.n, **counts,
             "author_id_errors": len(plan.id_errors),
             "markup_works": len(markup),
-            "references": int(plan.ref_ptr[-1]) + sum(
-                len(v) - int(plan.ref_ptr[k + 1] - plan.ref_ptr[k]) for k, v in plan.ref_override.items()),
+            "references": n_refs,
             "institutions": len(world.institutions),
             "sources": len(world.venues),
             "topics": len(world.topics),

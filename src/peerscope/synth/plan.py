@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect
+from math import log
 from array import array
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from . import names
+from .citations import BIN_DAYS, pick_ring, plan_citations, ring_edges
 from .world import World
 
 # paper/work type codes
@@ -38,7 +40,6 @@ PI, STUDENT, POSTDOC, STAFF, EXTERNAL, BURSTER = range(6)
 
 YEARS = 15
 GROWTH_PER_YEAR = 0.08
-BIN_DAYS = 30
 
 
 @dataclass
@@ -124,7 +125,7 @@ class _People:
     def new(self, country: int, role: int, end: int, weight: float, inst: int = -1) -> int:
         r = self.r
         if self.name and r.random() < 0.012:
-            nm = self.name[r.randrange(len(self.name))]
+            nm = self.name[int(r.random() * len(self.name))]
         else:
             cultures, cum = self.country_mix[country]
             culture = cultures[bisect(cum, r.random() * cum[-1])]
@@ -137,7 +138,7 @@ class _People:
                     family = f"{family} {second}" if r.random() < 0.8 else f"{family}-{second}"
             middle = ""
             if info["middle"] and r.random() < info["middle_rate"]:
-                middle = info["middle"][r.randrange(len(info["middle"]))]
+                middle = info["middle"][int(r.random() * len(info["middle"]))]
             nm = (culture, given, middle, family)
         self.name.append(nm)
         self.role.append(role)
@@ -324,7 +325,9 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
         fi = g_field_l[g]
         pool = people.alumni[fi]
         if pool and r.random() < 0.3:
-            p = pool.pop(r.randrange(len(pool)))
+            j = int(r.random() * len(pool))
+            pool[j], pool[-1] = pool[-1], pool[j]
+            p = pool.pop()
             people.role[p] = PI
             people.end[p] = 1 << 30
         else:
@@ -334,31 +337,39 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
 
     def spawn(g: int, t: int) -> int:
         u = r.random()
+        v = r.random()
         if u < 0.55:
-            role, dur, wf = STUDENT, r.randint(3 * 365, 6 * 365), 1.3
+            role, dur, wf = STUDENT, 3 * 365 + int(v * 3 * 365), 1.3
         elif u < 0.85:
-            role, dur, wf = POSTDOC, r.randint(540, 3 * 365 + 180), 1.4
+            role, dur, wf = POSTDOC, 540 + int(v * 735), 1.4
         else:
-            role, dur, wf = STAFF, r.randint(6 * 365, 20 * 365), 0.8
+            role, dur, wf = STAFF, 6 * 365 + int(v * 14 * 365), 0.8
         begin = t - int(dur * 0.3 * r.random())
         return people.new(inst_country[group_inst(g, t)], role, begin + dur, wf * r.lognormvariate(0, 0.7))
 
+    g_next_end = [1 << 30] * n_groups
+
     def members(g: int, t: int, k: int, exclude: set) -> list[int]:
-        cur = g_members[g]
         ends = people.end
-        act = [m for m in cur if ends[m] > t]
-        if len(act) != len(cur):
+        act = g_members[g]
+        if t >= g_next_end[g]:
+            # some careers in the group have ended: they leave (students and postdocs as alumni)
+            cur = act
+            act = [m for m in cur if ends[m] > t]
             fi = g_field_l[g]
             for m in cur:
                 if ends[m] <= t and people.role[m] in (STUDENT, POSTDOC):
                     people.alumni[fi].append(m)
             g_members[g] = act
-        avail = [m for m in act if m not in exclude]
+            g_next_end[g] = min([ends[m] for m in act], default=1 << 30)
+        avail = [m for m in act if m not in exclude] if exclude else act[:]
         target = g_target[g]
         n_act = len(act)
         while len(avail) < k or (n_act < target and r.random() < 0.12):
             m = spawn(g, t)
             g_members[g].append(m)
+            if ends[m] < g_next_end[g]:
+                g_next_end[g] = ends[m]
             n_act += 1
             avail.append(m)
         wts = people.weight
@@ -371,13 +382,15 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
                 if x < 0:
                     return [m]
             return [avail[-1]]
-        keyed = sorted(avail, key=lambda m: -(r.random() ** (1.0 / wts[m])))
-        return keyed[:k]
+        # weighted sampling without replacement, in order: a race of exponential clocks
+        rnd = r.random
+        keyed = sorted([(-log(1.0 - rnd()) / wts[m], m) for m in avail])
+        return [m for _, m in keyed[:k]]
 
     def external(fi: int) -> tuple[int, int]:
         pool = people.externals[fi]
         if pool and r.random() < 0.35:
-            p = pool[r.randrange(len(pool))]
+            p = pool[int(r.random() * len(pool))]
             return p, people.inst[p]
         inst = people.random_inst()
         p = people.new(inst_country[inst], EXTERNAL, 1 << 30, 1.0, inst)
@@ -386,7 +399,6 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
 
     pt_person = array("i")
     pt_inst = array("i")
-    pt_inst2 = array("i")
     pt_count = np.zeros(n_papers, np.int64)
     burst_person = {}
     pday_l, pgroup_l, ptype_l, nauth_l, kind_l = pday.tolist(), pgroup.tolist(), ptype.tolist(), nauth.tolist(), \
@@ -431,7 +443,8 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
                 u = r.random()
                 if big:
                     if u < 0.45:
-                        c = r.choice(groups_by_field[fi])
+                        same = groups_by_field[fi]
+                        c = same[int(r.random() * len(same))]
                         if g_start_l[c] <= t < g_end_l[c] and c != g:
                             p = ensure_pi(c, t)
                             if p not in exclude:
@@ -447,7 +460,7 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
                     own += 1
                     continue
                 if u < 0.15 and g_collab[g]:
-                    c = r.choice(g_collab[g])
+                    c = g_collab[g][int(r.random() * len(g_collab[g]))]
                     if g_start_l[c] <= t < g_end_l[c]:
                         if r.random() < 0.5:
                             p = ensure_pi(c, t)
@@ -478,15 +491,8 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             if use_pi or not team:
                 team.append(pi)
                 insts.append(ginst)
-        for p, ins in zip(team, insts):
-            pt_person.append(p)
-            pt_inst.append(ins)
-            if r.random() < 0.06:
-                cands = world.country_insts[inst_country[ins]]
-                other = cands[r.randrange(len(cands))]
-                pt_inst2.append(other if other != ins else -1)
-            else:
-                pt_inst2.append(-1)
+        pt_person.extend(team)
+        pt_inst.extend(insts)
         pt_count[k] = len(team)
 
     # team slices were appended in chronological order: index them per paper
@@ -497,12 +503,19 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     paper_start[porder] = starts_in_order
     pt_person_np = np.frombuffer(pt_person, dtype=np.int32).copy()
     pt_inst_np = np.frombuffer(pt_inst, dtype=np.int32).copy()
-    pt_inst2_np = np.frombuffer(pt_inst2, dtype=np.int32).copy()
+    # a second affiliation on some authorships: another institution of the same country
+    pt_inst2_np = np.full(len(pt_inst_np), -1, np.int32)
+    second = np.nonzero(nrng.random(len(pt_inst_np)) < 0.06)[0]
+    c_of = np.array(inst_country, np.int64)[pt_inst_np[second]]
+    c_list = [np.array(x, np.int64) for x in world.country_insts]
+    c_ptr = np.concatenate([[0], np.cumsum([len(x) for x in c_list])])
+    c_all = np.concatenate(c_list)
+    other = c_all[c_ptr[c_of] + (nrng.random(len(second)) * (c_ptr[c_of + 1] - c_ptr[c_of])).astype(np.int64)]
+    pt_inst2_np[second] = np.where(other != pt_inst_np[second], other, -1)
     # reorder to paper-index order so that pt_ptr is monotone
     gather = _gather(paper_start, pt_count)
     pt_person_np = pt_person_np[gather]
     pt_inst_np = pt_inst_np[gather]
-    pt_inst2_np = pt_inst2_np[gather]
     pt_ptr[1:] = np.cumsum(pt_count)
 
     # ---- works ------------------------------------------------------------------------------
@@ -555,7 +568,7 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
     nrefs = nrng.negative_binomial(rr, rr / (rr + mean_refs))
     w_kind = kind[w_paper]
     nrefs[w_kind == 3] = nrng.integers(0, 3, int((w_kind == 3).sum()))
-    ref_ptr, refs = _citations(nrng, n, w_day, w_ptopic, len(world.topics), partner, a_ptr, a_person, pkeys,
+    ref_ptr, refs = plan_citations(nrng, n, w_day, w_ptopic, len(world.topics), partner, a_ptr, a_person, pkeys,
                                p_first, nrefs)
 
     # ---- planted integrity cases ------------------------------------------------------------
@@ -600,10 +613,10 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
                               "note": f"{len(ws)} thin preprints by one person within {d1 - d0 + 1} days"})
         # citation rings
         for _ in range(max(1, n // 200_000)):
-            ring = _pick_ring(prng, people, p_count, pfield, w_paper, pkeys, p_first, n, n_fields)
+            ring = pick_ring(prng, set(burst_person.values()), p_count, pfield, w_paper, pkeys, p_first, n, n_fields)
             if not ring:
                 break
-            extra_edges = _ring_edges(prng, ring, pkeys, p_first, n, w_day, ref_ptr, refs, override)
+            extra_edges = ring_edges(prng, ring, pkeys, p_first, n, w_day, ref_ptr, refs, override)
             if extra_edges:
                 ring_works = sorted({w for e in extra_edges for w in e})
                 integrity.append({"kind": "citation_ring", "works": [W(i) for i in ring_works],
@@ -797,126 +810,3 @@ def _months(start: date, days: np.ndarray) -> np.ndarray:
     base = np.datetime64(start.isoformat(), "D")
     dt = base + days.astype("timedelta64[D]")
     return dt.astype("datetime64[M]").astype(np.int64)
-
-
-def _citations(nrng, n, w_day, w_ptopic, n_topics, partner, a_ptr, a_person, pkeys, p_first, nrefs):
-    """Reference lists, built month by month so that every reference points to an older work."""
-    cap = int(nrefs.sum())
-    refs = np.empty(max(cap, 1), np.int32)
-    ref_ptr = np.zeros(n + 1, np.int64)
-    fill = 0
-    tkeys = np.sort(w_ptopic.astype(np.int64) * n + np.arange(n))
-    t_first = np.searchsorted(tkeys, np.arange(n_topics + 1) * n)
-    bounds = np.searchsorted(w_day, np.arange(0, int(w_day[-1]) + BIN_DAYS + 1, BIN_DAYS)) if n else np.array([0])
-    bounds = np.unique(np.concatenate([bounds, [n]]))
-    last_key = len(pkeys) - 1
-    # how citable each work is: citations within a window go in proportion to it
-    fitness = nrng.lognormal(0.0, 1.4, n)
-    tcum = np.cumsum(fitness[tkeys % n]) if n else np.zeros(0)
-    gcum = np.cumsum(fitness)
-    for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        if e <= s:
-            continue
-        if s == 0:
-            ref_ptr[1:e + 1] = 0
-            continue
-        # a work cites at most a fraction of the older works in its topic: the corpus has no
-        # literature before its start, and early works would otherwise soak up every citation
-        wt = w_ptopic[s:e]
-        before = np.searchsorted(tkeys, wt * n + s) - t_first[wt]
-        k = np.minimum(nrefs[s:e], (before * 0.25 + s * 0.01).astype(np.int64) + 1)
-        tot = int(k.sum())
-        if tot == 0:
-            ref_ptr[s + 1:e + 1] = fill
-            continue
-        citing = np.repeat(np.arange(s, e), k)
-        t = w_ptopic[citing]
-        tf = t_first[t]
-        avail = np.searchsorted(tkeys, t * n + s) - tf
-        has_t = avail > 0
-        am1 = np.maximum(avail - 1, 0)
-        # recent works of the topic, chosen in proportion to their fitness
-        win = np.minimum(avail, (nrng.exponential(1.0, tot) * avail * 0.5).astype(np.int64) + 8)
-        recent = _weighted_pick(nrng, tcum, tf + avail - win, tf + avail)
-        recent = tkeys[np.maximum(recent, 0)] % n
-        uj = tkeys[tf + np.minimum((nrng.random(tot) * avail).astype(np.int64), am1)] % n
-        cnt = ref_ptr[uj + 1] - ref_ptr[uj]
-        ri = ref_ptr[uj] + (nrng.random(tot) * cnt).astype(np.int64)
-        copied = np.where(cnt > 0, refs[np.minimum(ri, max(fill - 1, 0))], uj)
-        gwin = np.minimum(s, (nrng.exponential(1.0, tot) * s * 0.3).astype(np.int64) + 8)
-        glob = _weighted_pick(nrng, gcum, s - gwin, np.full(tot, s))
-        na = a_ptr[citing + 1] - a_ptr[citing]
-        p = a_person[a_ptr[citing] + (nrng.random(tot) * na).astype(np.int64)]
-        pf = p_first[p]
-        pc = np.searchsorted(pkeys, p * n + s) - pf
-        own = pkeys[np.minimum(pf + np.minimum((nrng.random(tot) * pc).astype(np.int64), np.maximum(pc - 1, 0)),
-                               last_key)] % n
-        u = nrng.random(tot)
-        target = np.where(has_t, np.where(u < 0.6, recent, uj), glob)
-        target = np.where((u >= 0.6) & (u < 0.76) & has_t, copied, target)
-        target = np.where((u >= 0.76) & (u < 0.86), glob, target)
-        target = np.where((u >= 0.86) & (pc > 0), own, target)
-        # obscure works are rarely cited (except by their own authors)
-        ok = target != partner[citing]
-        keys = np.unique(citing[ok] * n + target[ok])
-        c = keys // n
-        tg = keys - c * n
-        m = len(tg)
-        refs[fill:fill + m] = tg
-        ref_ptr[s + 1:e + 1] = fill + np.cumsum(np.bincount(c - s, minlength=e - s))
-        fill += m
-    return ref_ptr, refs[:fill] if fill else refs[:0]
-
-
-def _weighted_pick(nrng, cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """For each [lo, hi) range of positions, one position drawn in proportion to its weight.
-
-    ``cum`` is the running sum of the weights; empty ranges give -1.
-    """
-    base = np.where(lo > 0, cum[np.maximum(lo - 1, 0)], 0.0)
-    top = cum[np.maximum(hi - 1, 0)]
-    x = base + nrng.random(len(lo)) * (top - base)
-    pos = np.searchsorted(cum, x, side="left")
-    pos = np.minimum(np.maximum(pos, lo), hi - 1)
-    return np.where(hi > lo, pos, -1)
-
-
-def _pick_ring(prng, people, p_count, pfield, w_paper, pkeys, p_first, n, n_fields) -> list[int]:
-    """8-10 persons of one field with a moderate number of works, preferably from different groups."""
-    cands = np.nonzero((p_count >= 3) & (p_count <= 80))[0]
-    if len(cands) < 8:
-        cands = np.nonzero(p_count >= 2)[0]
-    if len(cands) < 8:
-        return []
-    first_work = pkeys[p_first[cands]] % n
-    fields_of = pfield[w_paper[first_work]]
-    counts = np.bincount(fields_of, minlength=n_fields)
-    best = int(np.argmax(counts))
-    pool = cands[fields_of == best].tolist() if counts[best] >= 8 else cands.tolist()
-    pool = [p for p in pool if people.role[p] != BURSTER]
-    size = min(len(pool), prng.randint(8, 10))
-    ring = sorted(prng.sample(pool, size))
-    return ring if len(ring) >= 8 else []
-
-
-def _ring_edges(prng, ring, pkeys, p_first, n, w_day, ref_ptr, refs, override) -> list[tuple[int, int]]:
-    works_of = {p: (pkeys[p_first[p]:p_first[p + 1]] % n).tolist() for p in ring}
-    all_works = sorted({w for ws in works_of.values() for w in ws})
-    owner = {}
-    for p, ws in works_of.items():
-        for w in ws:
-            owner.setdefault(w, set()).add(p)
-    edges = []
-    for w in all_works:
-        older = [x for x in all_works if w_day[x] < w_day[w] and not (owner[x] & owner[w])]
-        if not older:
-            continue
-        k = min(len(older), prng.randint(6, 14))
-        picked = prng.sample(older, k)
-        base = override.get(w, refs[ref_ptr[w]:ref_ptr[w + 1]])
-        new = np.union1d(base, np.array(picked, np.int64)).astype(np.int32)
-        added = np.setdiff1d(new, base)
-        if len(added):
-            override[w] = new
-            edges.extend((w, int(x)) for x in added.tolist())
-    return edges

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from array import array
 from datetime import date, timedelta
+
+import numpy as np
 
 from . import names, vocab
 from .plan import ARTICLE, CHAPTER, CONFERENCE, DISSERTATION, PREPRINT, REVIEW, Plan
@@ -57,6 +60,12 @@ def title_case(text: str) -> str:
     return " ".join(out)
 
 
+def _arr(code: str, values) -> array:
+    out = array(code)
+    out.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
+    return out
+
+
 class Renderer:
     def __init__(self, plan: Plan, world: World, seed: int):
         self.plan = plan
@@ -75,30 +84,30 @@ class Renderer:
         self.first_year = plan.start.year
         self.names = plan.names
         self.display = {}
-        # numpy -> lists once: element access on lists is much faster
-        self.day = plan.day.tolist()
-        self.paper = plan.paper.tolist()
-        self.wtype = plan.wtype.tolist()
-        self.role = plan.role.tolist()
-        self.partner = plan.partner.tolist()
-        self.wnum = plan.wnum.tolist()
-        self.arxiv = plan.arxiv.tolist()
-        self.flags = plan.flags.tolist()
-        self.cited_by = plan.cited_by.tolist()
-        self.ref_ptr = plan.ref_ptr.tolist()
-        self.refs = plan.refs
-        self.p_venue = plan.p_venue.tolist()
-        self.p_topics = plan.p_topics.tolist()
-        self.p_field = plan.p_field.tolist()
-        self.pt_ptr = plan.pt_ptr.tolist()
-        self.pt_person = plan.pt_person.tolist()
-        self.pt_inst = plan.pt_inst.tolist()
-        self.pt_inst2 = plan.pt_inst2.tolist()
-        self.habit = plan.habit.tolist()
-        self.aid1 = plan.aid1.tolist()
-        self.aid2 = plan.aid2.tolist()
-        self.cut = plan.cut_day.tolist()
-        self.display_of = plan.display_of.tolist()
+        # numpy -> array.array once: element access is much faster, and unlike lists of ints the
+        # arrays stay compact (and are not copied by forked worker processes that read them)
+        self.day = _arr("i", plan.day)
+        self.paper = _arr("i", plan.paper)
+        self.wtype = _arr("b", plan.wtype)
+        self.role = _arr("b", plan.role)
+        self.wnum = _arr("q", plan.wnum)
+        self.arxiv = _arr("i", plan.arxiv)
+        self.flags = _arr("i", plan.flags)
+        self.cited_by = _arr("i", plan.cited_by)
+        self.ref_ptr = _arr("q", plan.ref_ptr)
+        self.refs = _arr("i", plan.refs)
+        self.p_venue = _arr("i", plan.p_venue)
+        self.p_topics = _arr("i", plan.p_topics.reshape(-1))
+        self.p_field = _arr("i", plan.p_field)
+        self.pt_ptr = _arr("q", plan.pt_ptr)
+        self.pt_person = _arr("i", plan.pt_person)
+        self.pt_inst = _arr("i", plan.pt_inst)
+        self.pt_inst2 = _arr("i", plan.pt_inst2)
+        self.habit = _arr("b", plan.habit)
+        self.aid1 = _arr("q", plan.aid1)
+        self.aid2 = _arr("q", plan.aid2)
+        self.cut = _arr("q", plan.cut_day)
+        self.display_of = _arr("i", plan.display_of)
         self.orcid = ["https://orcid.org/" + o if o else None for o in plan.orcid]
         # 100 slots filled in proportion to the variant weights: one draw picks a variant kind
         total = sum(names.VARIANT_WEIGHTS)
@@ -108,16 +117,15 @@ class Renderer:
         self.variant_table = (self.variant_table + [0] * 100)[:100]
         self.aff_parts: dict[int, list[tuple[list, list]]] = {}
         self.inst_single = [([d], [self.inst_country[k]]) for k, d in enumerate(self.inst_dicts)]
-        self.paired = [False] * len(self.p_field)
+        self.paired = bytearray(len(self.p_field))
         for w in (plan.role == 2).nonzero()[0].tolist():
-            self.paired[self.paper[w]] = True
+            self.paired[self.paper[w]] = 1
         self.field_domain = [f.domain for f in world.fields]
         self.subfield_lower = [s.name.lower() for s in world.subfields]
         self.cby = plan.cby
         self.last_day = plan.span
         self.min_count_off = plan.end.year - 9 - self.first_year
         self.names_full: dict[int, str] = {}
-        self.wid = [f"{OA}W{w}" for w in self.wnum]
         # capitalised phrases, phrases with their article, and prebuilt scored fragments
         self.caps: dict[str, str] = {}
         self.a_method: dict[str, str] = {}
@@ -191,13 +199,13 @@ class Renderer:
         if self.paired[paper]:
             self.t.seed(self.seed * 1_000_003 + paper * 7 + 1)
             rnd = self.t.random
-        s = self._slots(rnd, self.p_topics[paper][0], self.p_field[paper])
+        s = self._slots(rnd, self.p_topics[3 * paper], self.p_field[paper])
         if thin:
             title = cap(THIN_TITLES[int(rnd() * len(THIN_TITLES))].format_map(s))
             i = int(rnd() * len(THIN_ABSTRACT))
             sents = [THIN_ABSTRACT[i].format_map(s), THIN_ABSTRACT[(i + 1) % len(THIN_ABSTRACT)].format_map(s)]
             return title, sents
-        title = cap(TITLES[int(rnd() * len(TITLES))].format_map(s))
+        title = TITLES[int(rnd() * len(TITLES))].format_map(s)
         if rnd() < 0.25:
             title = title_case(title)
         sents = [BACKGROUND[int(rnd() * len(BACKGROUND))].format_map(s)]
@@ -236,7 +244,7 @@ class Renderer:
         return d
 
     def author_display(self, p: int, second: bool) -> str:
-        key = (p, second)
+        key = p * 2 + second
         d = self.display.get(key)
         if d is None:
             if second:
@@ -270,7 +278,7 @@ class Renderer:
         role = self.role[i]
         flags = self.flags[i]
         wnum = self.wnum[i]
-        wid = self.wid[i]
+        wid = f"{OA}W{wnum}"
         pub = self.dates[day]
         year = pub.year
         fi = self.p_field[paper]
@@ -299,7 +307,7 @@ class Renderer:
         if flags & 1 and rnd() < 0.5:
             title = "RETRACTED: " + title
         if flags & 4:
-            s = self._slots(rnd, self.p_topics[paper][0], fi)
+            s = self._slots(rnd, self.p_topics[3 * paper], fi)
             k = int(rnd() * len(TORTURED))
             torture = [TORTURED[(k + j) % len(TORTURED)].format_map(s) for j in range(3)]
             sents = sents[:1] + torture + sents[1:]
@@ -396,6 +404,8 @@ class Renderer:
         pt_inst, pt_inst2 = self.pt_inst, self.pt_inst2
         aid1, aid2, cut, orcids, habit = self.aid1, self.aid2, self.cut, self.orcid, self.habit
         inst_single = self.inst_single
+        full_names = self.names_full
+        display = self.display
         last = n_auth - 1
         for j in range(n_auth):
             p = persons[j]
@@ -407,7 +417,15 @@ class Renderer:
             if orc is not None and rnd() < 0.12:
                 orc = None
             kind = habit[p] if rnd() < 0.6 else variant_table[int(rnd() * 100)]
-            raw = self.full_name(p) if kind == 0 else names.name_variant(self.names[p], kind)
+            if kind == 0:
+                raw = full_names.get(p)
+                if raw is None:
+                    raw = self.full_name(p)
+            else:
+                raw = names.name_variant(self.names[p], kind)
+            disp = display.get(p * 2 + second)
+            if disp is None:
+                disp = self.author_display(p, second)
             parts = aff_parts.get(inst * 64 + fi)
             if parts is None:
                 parts = self._aff_parts(inst, fi)
@@ -430,7 +448,7 @@ class Renderer:
                 countries_all.add(countries[0])
             authorships.append({
                 "author_position": "first" if j == 0 else ("last" if j == last else "middle"),
-                "author": {"id": f"{OA}A{aid}", "display_name": self.author_display(p, second), "orcid": orc},
+                "author": {"id": f"{OA}A{aid}", "display_name": disp, "orcid": orc},
                 "institutions": institutions,
                 "countries": countries,
                 "is_corresponding": j == corr,
@@ -445,7 +463,7 @@ class Renderer:
             corr_ids, corr_insts = [], []
 
         # topics and keywords
-        tops = self.p_topics[paper]
+        tops = self.p_topics[3 * paper:3 * paper + 3]
         topics = [self.topic_primary[tops[0]][int(rnd() * 32)]]
         if tops[1] >= 0:
             second = [self.topic_secondary[t][int(rnd() * 32)] for t in tops[1:] if t >= 0]
@@ -465,9 +483,9 @@ class Renderer:
         if override is not None:
             ref_idx = override.tolist()
         else:
-            ref_idx = self.refs[self.ref_ptr[i]:self.ref_ptr[i + 1]].tolist()
-        wids = self.wid
-        referenced = [wids[x] for x in ref_idx]
+            ref_idx = self.refs[self.ref_ptr[i]:self.ref_ptr[i + 1]]
+        wn = self.wnum
+        referenced = [f"{OA}W{wn[x]}" for x in ref_idx]
         counts = []
         if self.cited_by[i]:
             row = self.cby[i].tolist()

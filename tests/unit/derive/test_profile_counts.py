@@ -39,8 +39,9 @@ def test_counts_topics_years_and_latest_institution() -> None:
 
 
 def test_inputs_hash_changes_with_inputs_and_rule() -> None:
-    facts = [fact(1, 2020, (1, 2))]
-    base = inputs_hash(facts, CollaborationRule())
-    assert base == inputs_hash(list(facts), CollaborationRule())
-    assert base != inputs_hash([fact(1, 2021, (1, 2))], CollaborationRule())
-    assert base != inputs_hash(facts, CollaborationRule(min_joint_works=3))
+    keys = [(1, 10), (2, 11)]
+    base = inputs_hash(keys, CollaborationRule())
+    assert base == inputs_hash(list(keys), CollaborationRule())
+    assert base != inputs_hash([(1, 10), (2, 12)], CollaborationRule())  # a work rebuilt from a new payload
+    assert base != inputs_hash([(1, 10)], CollaborationRule())
+    assert base != inputs_hash(keys, CollaborationRule(min_joint_works=3))

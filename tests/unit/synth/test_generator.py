@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from peerscope.synth import GENERATOR_VERSION, GenerateSummary, generate_corpus
+from peerscope.synth import GENERATOR_VERSION, GenerateSummary, generate_corpus, generator
 from peerscope.synth.ids import orcid_is_valid, ror_checksum
 
 END = date(2026, 6, 30)
@@ -405,6 +405,15 @@ def test_same_input_same_bytes_other_seed_differs(tmp_path: Path):
         (c.out_dir / "works/part-00000.jsonl.gz").read_bytes()
 
 
+def test_worker_processes_do_not_change_output(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(generator, "SEGMENT", 1000)
+    a = generate_corpus(tmp_path / "a", 2500, seed=4, end_date=END, workers=1, shard_size=1200)
+    b = generate_corpus(tmp_path / "b", 2500, seed=4, end_date=END, workers=2, shard_size=1200)
+    for p in a.files:
+        assert p.read_bytes() == (b.out_dir / p.relative_to(a.out_dir)).read_bytes(), p
+    assert [len(read_jsonl(p)) for p in sorted((a.out_dir / "works").iterdir())] == [1200, 1200, 100]
+
+
 def test_shard_size_does_not_change_records(tmp_path: Path):
     a = generate_corpus(tmp_path / "a", 400, seed=3, end_date=END)
     b = generate_corpus(tmp_path / "b", 400, seed=3, end_date=END, shard_size=150)
@@ -430,6 +439,8 @@ def test_bad_works_raise_and_write_nothing(tmp_path: Path):
         generate_corpus(tmp_path / "out", 10, seed=-1)
     with pytest.raises(ValueError):
         generate_corpus(tmp_path / "out", 10, shard_size=0)
+    with pytest.raises(ValueError):
+        generate_corpus(tmp_path / "out", 10, workers=0)
     assert list(tmp_path.iterdir()) == []
 
 
