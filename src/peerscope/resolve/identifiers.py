@@ -37,11 +37,16 @@ class Match:
     conflicts: tuple[int, ...] = ()
 
 
+_RANKS = {
+    "work": {s: i for i, s in enumerate(WORK_SCHEME_ORDER)},
+    "author": {s: i for i, s in enumerate(AUTHOR_SCHEME_ORDER)},
+}
+
+
 def strong_ids(kind: str, ids: Sequence[ExternalId]) -> list[ExternalId]:
-    order = {"work": WORK_SCHEME_ORDER, "author": AUTHOR_SCHEME_ORDER}.get(kind)
-    if order is None:
+    rank = _RANKS.get(kind)
+    if rank is None:
         return list(ids)
-    rank = {s: i for i, s in enumerate(order)}
     return sorted((i for i in ids if i.scheme in rank), key=lambda i: rank[i.scheme])
 
 

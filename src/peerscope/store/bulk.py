@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 from operator import itemgetter
 
@@ -22,8 +23,10 @@ def _is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+@lru_cache(maxsize=4096)
 def _sqlite_value(value: object) -> object:
-    # the storage format SQLAlchemy's SQLite types read back
+    # the storage format SQLAlchemy's SQLite types read back; the same few timestamps recur
+    # across a batch (its start time, the file's retrieval time), hence the cache
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
