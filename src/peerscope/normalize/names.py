@@ -39,7 +39,11 @@ def ascii_fold(text: str) -> str:
 def split_name(raw: str | None) -> tuple[str, str]:
     """(given names, family name) of a cleaned name, keeping particles with the family name."""
     name = clean_name(raw)
-    tokens = [t for t in name.split(" ") if t and t.lower() not in _SUFFIXES]
+    tokens = [t for t in name.split(" ") if t]
+    # trailing suffixes ("Jr.", "III") go, but never down to a single token: "Md Rahman" and
+    # "Aa Md" keep "Md" (a common abbreviation of a given name)
+    while len(tokens) > 2 and tokens[-1].lower() in _SUFFIXES:
+        tokens.pop()
     if not tokens:
         return "", ""
     if len(tokens) == 1:

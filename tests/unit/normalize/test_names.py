@@ -30,6 +30,8 @@ def test_clean_name(raw: str | None, expected: str) -> None:
         ("Jean-Paul Sartre", "Jean-Paul", "Sartre"),
         ("Plato", "", "Plato"),
         ("Martin Luther King Jr.", "Martin Luther", "King"),
+        ("Aa Md", "Aa", "Md"),
+        ("Md Rahman", "Md", "Rahman"),
     ],
 )
 def test_split_name(raw: str, given_: str, family: str) -> None:
