@@ -45,6 +45,7 @@ from peerscope.store.models import (
 )
 
 CHUNK = 500
+KNOWN_LIMIT = 2_000_000  # cached external ids (about 0.5 GB) before the cache starts afresh
 TOPIC_LEVELS = ("domain", "field", "subfield", "topic")
 
 
@@ -178,6 +179,8 @@ class Writer:
     def write(self, items: Sequence[IngestItem]) -> BatchResult:
         if not items:
             return BatchResult()
+        if len(self._known) > KNOWN_LIMIT:  # bound memory on huge runs; misses reload from the store
+            self._known.clear()
         try:
             with self.store.begin(write=True) as conn:
                 return self._write(conn, items)

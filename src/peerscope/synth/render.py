@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from array import array
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 
@@ -17,7 +17,7 @@ TYPE_NAMES = {ARTICLE: "article", CONFERENCE: "article", PREPRINT: "preprint", R
 CROSSREF_TYPES = {ARTICLE: "journal-article", CONFERENCE: "proceedings-article", PREPRINT: "posted-content",
                   REVIEW: "journal-article", CHAPTER: "book-chapter", DISSERTATION: "dissertation"}
 SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "with", "via", "from", "to", "under", "across",
-               "through", "meets", "and", "or", "at", "by"}
+               "through", "meets", "or", "at", "by"}
 ADJ = vocab.ADJECTIVES
 BASELINES = vocab.BASELINES
 COUNTS = (3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 100, 120, 250, 500, 1200, 5000)
@@ -240,7 +240,7 @@ class Renderer:
         if d is None:
             if len(self.names_full) > 400_000:
                 self.names_full.clear()
-            d = self.names_full[p] = names.full_name(self.names[p])
+            d = self.names_full[p] = names.full_name(self.names.name(p))
         return d
 
     def author_display(self, p: int, second: bool) -> str:
@@ -248,12 +248,12 @@ class Renderer:
         d = self.display.get(key)
         if d is None:
             if second:
-                nm = self.names[p]
+                nm = self.names.name(p)
                 d = names.name_variant(nm, 1 if nm[0] in ("en", "in", "zh") else 5)
                 if d == names.full_name(nm):
                     d = names.name_variant(nm, 1)
             else:
-                d = names.full_name(self.names[self.display_of[p]])
+                d = names.full_name(self.names.name(self.display_of[p]))
             if len(self.display) > 400_000:
                 self.display.clear()
             self.display[key] = d
@@ -422,7 +422,7 @@ class Renderer:
                 if raw is None:
                     raw = self.full_name(p)
             else:
-                raw = names.name_variant(self.names[p], kind)
+                raw = names.name_variant(self.names.name(p), kind)
             disp = display.get(p * 2 + second)
             if disp is None:
                 disp = self.author_display(p, second)
