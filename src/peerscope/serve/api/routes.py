@@ -76,6 +76,10 @@ def _paging(request: Request, max_per_page: int, max_results: int) -> Paging:
     return Paging(page, per_page)
 
 
+def _meta(started: float, total: int, paging: Paging) -> Meta:
+    return Meta(count=total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page)
+
+
 def _sort(request: Request, allowed: dict[str, str], default: str) -> str:
     raw = request.query_params.get("sort")
     if raw is None:
@@ -106,7 +110,7 @@ def list_works(request: Request, store: StoreDep, settings: SettingsDep, titles:
         page = queries.list_works(store, paging.offset, paging.per_page, _sort(request, WORK_SORTS, "id"))
         items, total = list(page.items), page.total
     return WorkList(
-        meta=Meta(count=total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        meta=_meta(started, total, paging),
         results=[work_out(w) for w in items],
     )
 
@@ -130,7 +134,7 @@ def list_authors(request: Request, store: StoreDep, settings: SettingsDep) -> Au
     paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
     page = queries.list_authors(store, paging.offset, paging.per_page, _sort(request, AUTHOR_SORTS, "id"))
     return AuthorList(
-        meta=Meta(count=page.total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        meta=_meta(started, page.total, paging),
         results=[author_summary_out(a) for a in page.items],
     )
 
@@ -145,7 +149,7 @@ def author_works(author_id: str, request: Request, store: StoreDep, settings: Se
     paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
     page = queries.author_works(store, found.number, paging.offset, paging.per_page)
     return WorkList(
-        meta=Meta(count=page.total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page),
+        meta=_meta(started, page.total, paging),
         results=[work_out(w) for w in page.items],
     )
 
