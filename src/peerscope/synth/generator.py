@@ -13,8 +13,9 @@ Layout of ``out_dir``::
 Works are in publication-date order.  The ``.gz`` files are gzip streams of several members
 (one per segment of works, mtime 0, no file name), which every gzip reader concatenates.
 
-The same (works, seed, end_date, shard_size) always gives byte-identical files, whatever the
-number of worker processes; the records themselves do not depend on ``shard_size`` either.
+The same (works, seed, end_date, shard_size) always gives byte-identical files (with the same
+numpy version), whatever the number of worker processes; the records themselves do not depend
+on ``shard_size`` either.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ import tempfile
 import time
 import warnings
 import zlib
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -123,16 +126,15 @@ def generate_corpus(
     return GenerateSummary(out_dir=out_dir, works=works, files=files, seconds=time.perf_counter() - t0, **counts)
 
 
-# The renderer of the corpus being written.  Worker processes are forked after it is set and
-# read it from here, so the plan is shared with them instead of being pickled.
-_ACTIVE: dict = {}
+# Renderers of the corpora being written, by key.  Worker processes are forked after an entry
+# is set and read it from here, so the plan is shared with them instead of being pickled.
+_ACTIVE: dict[int, tuple[Renderer, int]] = {}
 
 
-def _render_segment(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes, int]], bytes]:
-    """Render works start..stop-1: compressed pieces per shard, and the compressed truth lines."""
-    start, stop = bounds
-    renderer: Renderer = _ACTIVE["renderer"]
-    shard_size: int = _ACTIVE["shard_size"]
+def _render_segment_raw(task: tuple[int, int, int]) -> tuple[list[tuple[int, bytes, int]], bytes]:
+    """Render works start..stop-1: uncompressed JSON lines per shard piece, and the truth lines."""
+    key, start, stop = task
+    renderer, shard_size = _ACTIVE[key]
     dumps = orjson.dumps
     lines: list[bytes] = []
     tlines: list[bytes] = []
@@ -148,10 +150,33 @@ def _render_segment(bounds: tuple[int, int]) -> tuple[list[tuple[int, bytes, int
         cut = min(stop, (shard + 1) * shard_size)
         part = lines[pos - start:cut - start]
         part.append(b"")
-        pieces.append((shard, zlib.compress(b"\n".join(part), GZIP_LEVEL, wbits=31), cut - pos))
+        pieces.append((shard, b"\n".join(part), cut - pos))
         pos = cut
     tlines.append(b"")
-    return pieces, zlib.compress(b"\n".join(tlines), GZIP_LEVEL, wbits=31)
+    return pieces, b"\n".join(tlines)
+
+
+def _compress(raw: tuple[list[tuple[int, bytes, int]], bytes]) -> tuple[list[tuple[int, bytes, int]], bytes]:
+    """Each piece as a gzip member of its own (mtime 0, no file name)."""
+    pieces, truth = raw
+    return ([(shard, zlib.compress(data, GZIP_LEVEL, wbits=31), lines) for shard, data, lines in pieces],
+            zlib.compress(truth, GZIP_LEVEL, wbits=31))
+
+
+def _render_segment(task: tuple[int, int, int]) -> tuple[list[tuple[int, bytes, int]], bytes]:
+    return _compress(_render_segment_raw(task))
+
+
+def _in_process(tasks: list[tuple[int, int, int]]):
+    """Render here, compressing on a helper thread meanwhile (zlib releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        pending: deque[Future] = deque()
+        for task in tasks:
+            pending.append(helper.submit(_compress, _render_segment_raw(task)))
+            while len(pending) > 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _segments(n: int) -> list[tuple[int, int]]:
@@ -159,6 +184,18 @@ def _segments(n: int) -> list[tuple[int, int]]:
 
 
 def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_size: int, workers: int):
+    # Planning and rendering create no reference cycles worth collecting; pausing the cyclic
+    # collector saves a lot of time on millions of small objects.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(tmp, n, seed, end_date, progress, shard_size, workers)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _generate(tmp: Path, n: int, seed: int, end_date: date, progress, shard_size: int, workers: int):
     plan, world = plan_corpus(n, seed, end_date)
     renderer = Renderer(plan, world, seed)
     (tmp / "works").mkdir()
@@ -168,10 +205,11 @@ def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_siz
     shard_lines = [0] * n_shards
     shard_files = [open(tmp / f"works/part-{k:05d}.jsonl.gz", "wb") for k in range(n_shards)]
     truth = open(tmp / "truth/authorships.jsonl.gz", "wb")
-    _ACTIVE.update(renderer=renderer, shard_size=shard_size)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # records hold no reference cycles; skipping the collector saves a lot of time
+    key = id(renderer)
+    _ACTIVE[key] = (renderer, shard_size)
+    tasks = [(key, a, b) for a, b in segments]
     pool = None
+    results = None
     try:
         if workers > 1 and len(segments) > 1 and "fork" in multiprocessing.get_all_start_methods():
             with warnings.catch_warnings():
@@ -179,9 +217,9 @@ def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_siz
                 # workers only render and compress, and never take locks held by those threads
                 warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork.*")
                 pool = multiprocessing.get_context("fork").Pool(min(workers, len(segments)))
-            results = pool.imap(_render_segment, segments)
+            results = pool.imap(_render_segment, tasks)
         else:
-            results = map(_render_segment, segments)
+            results = _in_process(tasks)
         for (start, stop), (pieces, truth_member) in zip(segments, results):
             for shard, data, lines in pieces:
                 shard_files[shard].write(data)
@@ -195,12 +233,12 @@ def _write_all(tmp: Path, n: int, seed: int, end_date: date, progress, shard_siz
     finally:
         if pool is not None:
             pool.terminate()
-        _ACTIVE.clear()
+        elif results is not None:
+            results.close()  # stops the helper thread of the in-process renderer
+        del _ACTIVE[key]
         for fh in shard_files:
             fh.close()
         truth.close()
-        if gc_was_enabled:
-            gc.enable()
     file_rows = [{"path": f"works/part-{k:05d}.jsonl.gz", "lines": shard_lines[k]} for k in range(n_shards)]
     file_rows.append({"path": "truth/authorships.jsonl.gz", "lines": n})
     return _write_truth(tmp, plan, world, seed, end_date, shard_size, file_rows)

@@ -222,18 +222,7 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
             flags[i] |= MARKUP
 
     # ---- citations received per year ----------------------------------------------------------
-    year_of_day = np.array([(start + timedelta(days=d)).year for d in range(span + 1)], np.int64)
-    w_year = year_of_day[w_day]
-    citing_parts = [np.repeat(np.arange(n), np.diff(ref_ptr))]
-    target_parts = [refs.astype(np.int64)]
-    for i, new in sorted(override.items()):
-        add = np.setdiff1d(new, refs[ref_ptr[i]:ref_ptr[i + 1]])
-        citing_parts.append(np.full(len(add), i, np.int64))
-        target_parts.append(add.astype(np.int64))
-    citing = np.concatenate(citing_parts)
-    targets = np.concatenate(target_parts)
-    ny = YEARS + 1
-    cby = np.bincount(targets * ny + (w_year[citing] - start.year), minlength=n * ny).astype(np.int32).reshape(n, ny)
+    cby = _citations_per_year(n, start, span, w_day, ref_ptr, refs, override)
 
     # ---- persons: names, ORCIDs, author ids -----------------------------------------------------
     person_names = assign_names(nrng, np.frombuffer(people.country, dtype=np.int16))
@@ -249,6 +238,23 @@ def plan_corpus(n: int, seed: int, end: date) -> tuple[Plan, World]:
         authorships=n_auth, pairs=pairs, **ids,
     )
     return plan, world
+
+
+def _citations_per_year(n, start: date, span: int, w_day, ref_ptr, refs, override) -> np.ndarray:
+    """(works, YEARS + 1) counts: citations each work receives, by year since the start year."""
+    year_of_day = np.array([(start + timedelta(days=d)).year - start.year for d in range(span + 1)], np.int32)
+    ny = YEARS + 1
+    cby = np.zeros(n * ny, np.int64)
+    step = 1_000_000
+    for a in range(0, n, step):  # in slices of citing works, to bound temporary memory
+        b = min(n, a + step)
+        citing_year = np.repeat(year_of_day[w_day[a:b]], np.diff(ref_ptr[a:b + 1]))
+        cited = refs[ref_ptr[a]:ref_ptr[b]].astype(np.int64)
+        cby += np.bincount(cited * ny + citing_year, minlength=n * ny)
+    for i, new in sorted(override.items()):
+        add = np.setdiff1d(new, refs[ref_ptr[i]:ref_ptr[i + 1]]).astype(np.int64)
+        np.add.at(cby, add * ny + year_of_day[w_day[i]], 1)
+    return cby.astype(np.int32).reshape(n, ny)
 
 
 def _paper_types(nrng: np.random.Generator, world: World, kind: np.ndarray, pfield: np.ndarray) -> np.ndarray:
@@ -326,14 +332,21 @@ def _paper_venues(nrng, world: World, pfield, ptype, g_venues: list, pgroup) -> 
 
 
 def _arxiv_numbers(nrng, start: date, w_day: np.ndarray, w_type: np.ndarray) -> np.ndarray:
-    """Running arXiv numbers within each month, in date order, with gaps (other submissions)."""
+    """Running arXiv numbers within each month, in date order, with gaps (other submissions).
+
+    Numbers stay below 100000 (10000 before 2015, when they had four digits).
+    """
     out = np.zeros(len(w_day), np.int64)
     pre = np.nonzero(w_type == PREPRINT)[0]
     if len(pre):
         months = _months(start, w_day[pre])
-        step = nrng.integers(1, 40, len(pre))
-        cs = np.cumsum(step)
         first = np.concatenate([[True], months[1:] != months[:-1]])
+        group = np.cumsum(first) - 1
+        per_month = np.bincount(group)
+        cap = np.where(months[first] < np.datetime64("2015-01", "M").astype(np.int64), 9_900, 99_000)
+        max_step = np.maximum(1, np.minimum(39, cap // per_month))[group]
+        step = 1 + (nrng.random(len(pre)) * max_step).astype(np.int64)
+        cs = np.cumsum(step)
         out[pre] = cs - np.maximum.accumulate(np.where(first, cs - step, 0))
     return out
 

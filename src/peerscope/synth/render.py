@@ -9,7 +9,8 @@ from datetime import timedelta
 import numpy as np
 
 from . import names, vocab
-from .plan import ARTICLE, CHAPTER, CONFERENCE, DISSERTATION, PREPRINT, REVIEW, Plan
+from .plan import (ARTICLE, CHAPTER, CONFERENCE, DISSERTATION, MARKUP, NO_ABSTRACT, PREPRINT, RETRACTED, REVIEW,
+                   THIN, TORTURED, Plan)
 from .world import OA, PMC_SOURCE, ZENODO_SOURCE, World
 
 TYPE_NAMES = {ARTICLE: "article", CONFERENCE: "article", PREPRINT: "preprint", REVIEW: "review",
@@ -25,7 +26,9 @@ TITLES = vocab.TITLE_TEMPLATES
 BACKGROUND, GAP, CONTRIBUTION = vocab.BACKGROUND, vocab.GAP, vocab.CONTRIBUTION
 METHOD, RESULTS, CONCLUSION = vocab.METHOD, vocab.RESULTS, vocab.CONCLUSION
 THIN_TITLES, THIN_ABSTRACT = vocab.THIN_TITLES, vocab.THIN_ABSTRACT
-TORTURED = vocab.TORTURED_SENTENCES
+TORTURED_SENTENCES = vocab.TORTURED_SENTENCES
+KEEP_CASE = {"Bayesian", "Markov", "Kitaev", "Rydberg", "Higgs", "Alzheimer's", "Parkinson's", "Mendelian",
+             "Monte", "Carlo", "Kalman", "Escherichia", "Global", "South", "Holocene", "Pacific"}
 TITLE_EDITS = [("Toward ", "Towards "), (" study of ", " analysis of "), ("Understanding ", "On understanding "),
                (" using ", " with "), ("Evidence for ", "New evidence for "), (" approach", " method")]
 
@@ -58,6 +61,13 @@ def title_case(text: str) -> str:
     for w in words[1:]:
         out.append(w if w in SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:])
     return " ".join(out)
+
+
+def sentence_case(text: str) -> str:
+    """Lower-case the initials of all words but the first, leaving acronyms and names alone."""
+    words = text.split(" ")
+    return " ".join([words[0]] + [w[:1].lower() + w[1:] if w[1:].islower() and w not in KEEP_CASE else w
+                                  for w in words[1:]])
 
 
 def _arr(code: str, values) -> array:
@@ -285,7 +295,7 @@ class Renderer:
         world = self.world
         field_domain = self.field_domain[fi]
 
-        title, sents = self.paper_text(paper, bool(flags & 8), rnd)
+        title, sents = self.paper_text(paper, bool(flags & THIN), rnd)
         if role == 1 and rnd() < 0.45:
             # the preprint's wording differs slightly from the published version
             u = rnd()
@@ -297,21 +307,21 @@ class Renderer:
                 else:
                     title = title + ": a preliminary study"
             elif u < 0.7:
-                title = title_case(title) if title != title_case(title) else cap(title.lower())
+                title = title_case(title) if title != title_case(title) else sentence_case(title)
             elif u < 0.8:
                 title = title + " (extended version)"
             else:
                 title = title.replace(":", " -", 1) if ":" in title else title + "."
             if len(sents) > 3 and rnd() < 0.5:
                 sents = sents[:-1]
-        if flags & 1 and rnd() < 0.5:
+        if flags & RETRACTED and rnd() < 0.5:
             title = "RETRACTED: " + title
-        if flags & 4:
+        if flags & TORTURED:
             s = self._slots(rnd, self.p_topics[3 * paper], fi)
-            k = int(rnd() * len(TORTURED))
-            torture = [TORTURED[(k + j) % len(TORTURED)].format_map(s) for j in range(3)]
+            k = int(rnd() * len(TORTURED_SENTENCES))
+            torture = [TORTURED_SENTENCES[(k + j) % len(TORTURED_SENTENCES)].format_map(s) for j in range(3)]
             sents = sents[:1] + torture + sents[1:]
-        mk = self.plan.markup.get(i) if flags & 16 else None
+        mk = self.plan.markup.get(i) if flags & MARKUP else None
         if mk == "script":
             title = title + " <script>alert(1)</script>"
             sents.append("<script>alert(1)</script>")
@@ -333,7 +343,7 @@ class Renderer:
         if wtype == PREPRINT:
             num = self.arxiv[i]
             arx = f"{year % 100:02d}{pub.month:02d}.{num:05d}" if year >= 2015 else \
-                f"{year % 100:02d}{pub.month:02d}.{num % 10000:04d}"
+                f"{year % 100:02d}{pub.month:02d}.{num:04d}"
             doi = f"https://doi.org/10.48550/arXiv.{arx}"
             landing = f"https://arxiv.org/abs/{arx}"
             pdf = f"https://arxiv.org/pdf/{arx}"
@@ -345,8 +355,9 @@ class Renderer:
             landing = f"https://{venue.host}/{venue.code}/{serial}"
             pdf = None
         else:
-            landing = f"https://repository.example.org/handle/{serial}"
-            pdf = f"https://repository.example.org/bitstream/{serial}/thesis.pdf"
+            # a thesis in its university's repository, behind a Handle
+            landing = f"https://hdl.handle.net/{10_000 + self.pt_inst[self.pt_ptr[paper]]}/{serial}"
+            pdf = None
 
         if wtype == PREPRINT:
             is_oa, status, lic, version = True, "green", ("cc-by" if rnd() < 0.3 else None), "submittedVersion"
@@ -496,15 +507,13 @@ class Renderer:
 
         # abstract
         inverted = None
-        if not flags & 2:
+        if not flags & NO_ABSTRACT:
             inverted = {}
-            get = inverted.get
             for pos, word in enumerate(" ".join(sents).split(" ")):
-                lst = get(word)
-                if lst is None:
-                    inverted[word] = [pos]
+                if word in inverted:
+                    inverted[word].append(pos)
                 else:
-                    lst.append(pos)
+                    inverted[word] = [pos]
 
         ids = {"openalex": wid}
         if doi:
@@ -557,7 +566,7 @@ class Renderer:
             "corresponding_institution_ids": corr_insts,
             "cited_by_count": self.cited_by[i],
             "biblio": biblio,
-            "is_retracted": bool(flags & 1),
+            "is_retracted": bool(flags & RETRACTED),
             "is_paratext": False,
             "primary_topic": topics[0],
             "topics": topics,
