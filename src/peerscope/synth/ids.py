@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from peerscope.normalize.ids import orcid_checksum
+
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
-def orcid_check_digit(base15: str) -> str:
-    """ISO 7064 MOD 11-2 check character of the first 15 digits of an ORCID iD."""
-    total = 0
-    for ch in base15:
-        total = (total + int(ch)) * 2
-    result = (12 - total % 11) % 11
-    return "X" if result == 10 else str(result)
+# one implementation of the ORCID check character serves parsing and generating
+orcid_check_digit = orcid_checksum
 
 
 def orcid_from_int(n: int) -> str:
