@@ -160,3 +160,17 @@ def test_title_search(seeded_store: Store) -> None:
 def test_migrations_match_models(store: Store) -> None:
     assert store.drift() == []
     assert store.is_current()
+
+
+def test_reference_to_a_work_arriving_later_is_linked_when_it_arrives(store: Store, tmp_path: Path) -> None:
+    lines = SAMPLE.read_bytes().splitlines()
+    citing, cited = tmp_path / "a_citing.jsonl", tmp_path / "b_cited.jsonl"
+    citing.write_bytes(lines[1] + b"\n")  # W1002 cites W1001
+    cited.write_bytes(lines[0] + b"\n")
+    ingest_openalex(store, [citing])
+    w1002 = queries.find_by_external_id(store, "work", "openalex", "W1002")
+    assert queries.get_work(store, w1002).references == ()
+    ingest_openalex(store, [cited])
+    w1001 = queries.find_by_external_id(store, "work", "openalex", "W1001")
+    assert [r.id for r in queries.get_work(store, w1002).references] == [w1001]
+    assert queries.get_work(store, w1001).cited_by_in_graph == 1

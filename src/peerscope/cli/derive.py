@@ -10,6 +10,7 @@ import click
 from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, settings_from
 from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
 from peerscope.index.titles import DatabaseTitleIndex
+from peerscope.store.writer import Writer
 
 
 @click.command()
@@ -17,10 +18,12 @@ from peerscope.index.titles import DatabaseTitleIndex
 @json_option
 @handle_errors
 def derive(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
-    """Recompute profile counts (skipping authors whose inputs are unchanged) and the title index."""
+    """Link references to works now in the graph, recompute profile counts (skipping authors
+    whose inputs are unchanged) and rebuild the title index."""
     settings = settings_from(data_dir, database_url)
     store = open_store(settings)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
+    linked = Writer(store).link_citations()
     report = refresh_profile_counts(store, None, rule)
     indexed = DatabaseTitleIndex(store).refresh(None)
-    emit({**asdict(report), "titles_indexed": indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
+    emit({**asdict(report), "citations_linked": linked, "titles_indexed": indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))

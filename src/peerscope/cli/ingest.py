@@ -21,7 +21,7 @@ def _human(d: dict) -> str:
     line = (
         f"{d['records']} records: {d['inserted']} new works, {d['updated']} updated, {d['unchanged']} unchanged, "
         f"{d['entities']} other entities, "
-        f"{d['skipped_bad']} bad skipped; {d['citations_linked']} citations linked; "
+        f"{d['skipped_bad']} bad skipped; "
         f"{d['authors_recomputed']} profiles recomputed; {d['works_per_second']:.0f} works/s"
     )
     return "\n".join([line, *(f"  skipped: {e}" for e in d["errors"])])

@@ -320,8 +320,23 @@ class Writer:
                 cite_rows.append({"citing_work_id": wid, "cited_scheme": ref.scheme, "cited_value": ref.value, "cited_work_id": None, "raw_record_id": raw})
         insert_rows(conn, Location.__table__, loc_rows)
         insert_rows(conn, WorkTopic.__table__, wt_rows)
+        # a reference to a work already in the graph is linked now; references stored earlier
+        # that point at a work arriving in this batch are linked through the new ids
+        self._load_known(conn, (("work", r["cited_scheme"], r["cited_value"]) for r in cite_rows))
+        for r in cite_rows:
+            r["cited_work_id"] = self._known.get(("work", r["cited_scheme"], r["cited_value"]))
         self._insert_ignore(conn, Citation.__table__, cite_rows)
+        self._link_waiting_citations(conn, id_rows)
         return result
+
+    def _link_waiting_citations(self, conn: Connection, new_ids: list[dict]) -> None:
+        if not new_ids:
+            return
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        conn.exec_driver_sql(
+            f"UPDATE citations SET cited_work_id = {mark} WHERE cited_scheme = {mark} AND cited_value = {mark} AND cited_work_id IS NULL",
+            [(r["entity_id"], r["scheme"], r["value"]) for r in new_ids],
+        )
 
     def _clear_work_children(self, conn: Connection, work_ids: list[int]) -> set[int]:
         """Remove the rows a work's previous payload produced; returns the authors it touched."""
@@ -516,7 +531,8 @@ class Writer:
         return set(author_of)
 
     def link_citations(self) -> int:
-        """Point stored references at works that have since arrived; returns links made."""
+        """Repair: point every unlinked reference at its work if it is in the graph (ingestion
+        links as it goes; this full pass is for ``peerscope derive``). Returns links made."""
         c_t, x_t = Citation.__table__, ExternalIdRow.__table__
         match = select(x_t.c.entity_id).where(
             x_t.c.entity_kind == "work", x_t.c.scheme == c_t.c.cited_scheme, x_t.c.value == c_t.c.cited_value
