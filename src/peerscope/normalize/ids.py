@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from peerscope.normalize.records import ExternalId
 
@@ -76,8 +77,21 @@ def orcid_checksum(base_digits: str) -> str:
     return "X" if result == 10 else str(result)
 
 
+@lru_cache(maxsize=131_072)
+def _orcid_cached(value: str) -> str | None:
+    m = _ORCID.match(_clean(value))
+    if not m:
+        return None
+    digits = "".join(m.groups()).upper()
+    if orcid_checksum(digits[:15]) != digits[15]:
+        return None
+    return f"{digits[0:4]}-{digits[4:8]}-{digits[8:12]}-{digits[12:16]}"
+
+
 def normalize_orcid(value: object) -> str | None:
     """Any ORCID form -> ``0000-0002-1825-0097``; None when malformed or the checksum fails."""
+    if type(value) is str:
+        return _orcid_cached(value)  # the same iDs recur on every work of a person
     m = _ORCID.match(_clean(value))
     if not m:
         return None

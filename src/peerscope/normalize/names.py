@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -16,8 +17,11 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", 
 _SPECIAL_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
+@lru_cache(maxsize=131_072)
 def clean_name(raw: str | None) -> str:
-    """Collapse whitespace, drop control characters, turn ``Smith, John`` into ``John Smith``."""
+    """Collapse whitespace, drop control characters, turn ``Smith, John`` into ``John Smith``.
+
+    Cached: the same names recur on every work of a person."""
     if not raw:
         return ""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", str(raw)))

@@ -82,14 +82,14 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def _ids(*pairs: tuple[str, Any]) -> tuple[ExternalId, ...]:
-    seen: list[ExternalId] = []
+    out: dict[tuple[str, str], ExternalId] = {}
     for scheme, value in pairs:
-        if value in (None, ""):
+        if value is None or value == "":
             continue
         ext = external_id(scheme, value)
-        if ext and ext not in seen:
-            seen.append(ext)
-    return tuple(seen)
+        if ext is not None:
+            out.setdefault((ext.scheme, ext.value), ext)
+    return tuple(out.values())
 
 
 # Venues, institutions and topics repeat across millions of works: their records are frozen, so one
@@ -177,13 +177,9 @@ def _topic(raw: Any) -> WorkTopicRecord | None:
         score = float(raw.get("score") or 0.0)
     except (TypeError, ValueError):
         score = 0.0
-    key = ("T", raw.get("id"), raw.get("display_name"), *(_node_key(raw.get(level)) for level in ("domain", "field", "subfield")))
+    key = ("T", raw.get("id"), raw.get("display_name"))  # a topic id fixes its place in the hierarchy
     topic = _cached(key, lambda: _build_topic(raw))
     return WorkTopicRecord(topic, score) if topic else None
-
-
-def _node_key(node: Any) -> tuple:
-    return (node.get("id"), node.get("display_name")) if isinstance(node, dict) else (None, None)
 
 
 def _build_topic(raw: dict[str, Any]) -> TopicRecord | None:
