@@ -127,7 +127,7 @@ class ExternalIdRow(Base):
     value: Mapped[str] = mapped_column(String(255), primary_key=True)
     entity_id: Mapped[int] = mapped_column(Id)
     raw_record_id: Mapped[int | None] = mapped_column(ForeignKey("raw_records.id"))
-    __table_args__ = (Index("ix_external_ids_entity", "entity_kind", "entity_id"),)
+    __table_args__ = (Index("ix_external_ids_entity", "entity_kind", "entity_id"), {"sqlite_with_rowid": False})
 
 
 class AuthorName(Base):
@@ -136,6 +136,8 @@ class AuthorName(Base):
     __tablename__ = "author_names"
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(500), primary_key=True)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
 
 
 class Authorship(Base):
@@ -180,6 +182,8 @@ class WorkTopic(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
     score: Mapped[float] = mapped_column(Float)
     raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
 
 
 class Citation(Base):
@@ -191,7 +195,7 @@ class Citation(Base):
     cited_value: Mapped[str] = mapped_column(String(255), primary_key=True)
     cited_work_id: Mapped[int | None] = mapped_column(ForeignKey("works.id"), index=True)
     raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
-    __table_args__ = (Index("ix_citations_cited_ref", "cited_scheme", "cited_value"),)
+    __table_args__ = (Index("ix_citations_cited_ref", "cited_scheme", "cited_value"), {"sqlite_with_rowid": False})
 
 
 class Redirect(Base):
@@ -230,6 +234,8 @@ class AuthorTopic(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True)
     works_count: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
 
 
 class Collaborator(Base):
@@ -242,3 +248,4 @@ class Collaborator(Base):
     first_year: Mapped[int | None] = mapped_column(Integer)
     last_year: Mapped[int | None] = mapped_column(Integer)
     is_close: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = ({"sqlite_with_rowid": False},)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 05:49:47.456136
+Create Date: 2026-11-26 07:28:02.987909
 """
 from alembic import op
 import sqlalchemy as sa
@@ -79,7 +79,8 @@ def upgrade() -> None:
     sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_names_author_id_authors')),
-    sa.PrimaryKeyConstraint('author_id', 'name', name=op.f('pk_author_names'))
+    sa.PrimaryKeyConstraint('author_id', 'name', name=op.f('pk_author_names')),
+    sqlite_with_rowid=False
     )
     op.create_table('author_stats',
     sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -106,7 +107,8 @@ def upgrade() -> None:
     sa.Column('score', sa.Float(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_topics_author_id_authors')),
     sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_author_topics_topic_id_topics')),
-    sa.PrimaryKeyConstraint('author_id', 'topic_id', name=op.f('pk_author_topics'))
+    sa.PrimaryKeyConstraint('author_id', 'topic_id', name=op.f('pk_author_topics')),
+    sqlite_with_rowid=False
     )
     op.create_table('collaborators',
     sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -117,7 +119,8 @@ def upgrade() -> None:
     sa.Column('is_close', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_collaborators_author_id_authors')),
     sa.ForeignKeyConstraint(['coauthor_id'], ['authors.id'], name=op.f('fk_collaborators_coauthor_id_authors')),
-    sa.PrimaryKeyConstraint('author_id', 'coauthor_id', name=op.f('pk_collaborators'))
+    sa.PrimaryKeyConstraint('author_id', 'coauthor_id', name=op.f('pk_collaborators')),
+    sqlite_with_rowid=False
     )
     op.create_table('external_ids',
     sa.Column('entity_kind', sa.String(length=16), nullable=False),
@@ -126,7 +129,8 @@ def upgrade() -> None:
     sa.Column('entity_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('raw_record_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.ForeignKeyConstraint(['raw_record_id'], ['raw_records.id'], name=op.f('fk_external_ids_raw_record_id_raw_records')),
-    sa.PrimaryKeyConstraint('entity_kind', 'scheme', 'value', name=op.f('pk_external_ids'))
+    sa.PrimaryKeyConstraint('entity_kind', 'scheme', 'value', name=op.f('pk_external_ids')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('external_ids', schema=None) as batch_op:
         batch_op.create_index('ix_external_ids_entity', ['entity_kind', 'entity_id'], unique=False)
@@ -184,7 +188,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['cited_work_id'], ['works.id'], name=op.f('fk_citations_cited_work_id_works')),
     sa.ForeignKeyConstraint(['citing_work_id'], ['works.id'], name=op.f('fk_citations_citing_work_id_works')),
     sa.ForeignKeyConstraint(['raw_record_id'], ['raw_records.id'], name=op.f('fk_citations_raw_record_id_raw_records')),
-    sa.PrimaryKeyConstraint('citing_work_id', 'cited_scheme', 'cited_value', name=op.f('pk_citations'))
+    sa.PrimaryKeyConstraint('citing_work_id', 'cited_scheme', 'cited_value', name=op.f('pk_citations')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('citations', schema=None) as batch_op:
         batch_op.create_index('ix_citations_cited_ref', ['cited_scheme', 'cited_value'], unique=False)
@@ -217,7 +222,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['raw_record_id'], ['raw_records.id'], name=op.f('fk_work_topics_raw_record_id_raw_records')),
     sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_work_topics_topic_id_topics')),
     sa.ForeignKeyConstraint(['work_id'], ['works.id'], name=op.f('fk_work_topics_work_id_works')),
-    sa.PrimaryKeyConstraint('work_id', 'topic_id', name=op.f('pk_work_topics'))
+    sa.PrimaryKeyConstraint('work_id', 'topic_id', name=op.f('pk_work_topics')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('work_topics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_topics_topic_id'), ['topic_id'], unique=False)
