@@ -44,7 +44,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="Peerscope API",
         version=__version__,
         description="OpenAlex-shaped JSON API over a Peerscope research graph.",
-        docs_url="/api/docs",
+        # the interactive docs page would load its scripts from a CDN, which the CSP (rightly)
+        # forbids; the OpenAPI document itself is served
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
