@@ -79,7 +79,7 @@ def orcid_checksum(base_digits: str) -> str:
 
 @lru_cache(maxsize=131_072)
 def _orcid_cached(value: str) -> str | None:
-    m = _ORCID.match(_clean(value))
+    m = _ORCID.match(value)
     if not m:
         return None
     digits = "".join(m.groups()).upper()
@@ -90,15 +90,8 @@ def _orcid_cached(value: str) -> str | None:
 
 def normalize_orcid(value: object) -> str | None:
     """Any ORCID form -> ``0000-0002-1825-0097``; None when malformed or the checksum fails."""
-    if type(value) is str:
-        return _orcid_cached(value)  # the same iDs recur on every work of a person
-    m = _ORCID.match(_clean(value))
-    if not m:
-        return None
-    digits = "".join(m.groups()).upper()
-    if orcid_checksum(digits[:15]) != digits[15]:
-        return None
-    return f"{digits[0:4]}-{digits[4:8]}-{digits[8:12]}-{digits[12:16]}"
+    # cached: the same iDs recur on every work of a person
+    return _orcid_cached(_clean(value)) if value is not None else None
 
 
 def normalize_pmid(value: object) -> str | None:
