@@ -57,7 +57,8 @@ def test_name_functions_total_and_stable(raw: str) -> None:
     assert all(ch.isascii() for ch in key)
 
 
-@given(st.from_regex(r"[A-Z][a-z]{1,10} [A-Z][a-z]{1,12}", fullmatch=True))
+# given names that read as suffixes ("Ii", "Jr") are ambiguous in "Family, Given" form by nature
+@given(st.from_regex(r"[A-Z][a-z]{1,10} [A-Z][a-z]{1,12}", fullmatch=True).filter(lambda n: n.split()[0].lower() not in {"ii", "iii", "iv", "jr", "sr", "md", "phd"}))
 def test_initialised_form_has_same_key(name: str) -> None:
     given_, family = name.split(" ")
     assert name_key(name) == name_key(f"{given_[0]}. {family}") == name_key(f"{family}, {given_}")
