@@ -24,6 +24,14 @@ from typing import Any, NoReturn
 
 import pytest
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property tests: no per-example deadline (shared machines stall), and a fixed example stream in
+# CI so a run is reproducible; locally each run explores new examples.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 
