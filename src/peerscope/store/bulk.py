@@ -58,8 +58,20 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict], *, ignore_
     dated = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, (DateTime, Date))] if sqlite else []
     if dated:
         values = [_convert(v, dated) for v in values]
+    if not sqlite and not ignore_conflicts:
+        _copy_rows(conn, table, columns, values)
+        return
     for start in range(0, len(values), CHUNK):
         conn.exec_driver_sql(sql, values[start : start + CHUNK])
+
+
+def _copy_rows(conn: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
+    """PostgreSQL: COPY is several times faster than a multi-row INSERT for bulk rows."""
+    driver = conn.connection.driver_connection  # psycopg's connection, in the same transaction
+    names = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
