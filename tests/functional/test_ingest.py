@@ -174,3 +174,14 @@ def test_reference_to_a_work_arriving_later_is_linked_when_it_arrives(store: Sto
     w1001 = queries.find_by_external_id(store, "work", "openalex", "W1001")
     assert [r.id for r in queries.get_work(store, w1002).references] == [w1001]
     assert queries.get_work(store, w1001).cited_by_in_graph == 1
+
+
+def test_every_id_and_fact_row_names_its_payload(seeded_store: Store) -> None:
+    with seeded_store.connect() as conn:
+        for table in ["external_ids", "works", "authorships", "locations", "work_topics", "citations"]:
+            missing = conn.execute(text(f"SELECT count(*) FROM {table} WHERE raw_record_id IS NULL")).scalar_one()
+            assert missing == 0, f"{table} rows without provenance"
+        venue_raw = conn.execute(
+            text("SELECT r.source_id FROM external_ids x JOIN raw_records r ON r.id = x.raw_record_id WHERE x.entity_kind = 'source' AND x.value = 'S10'")
+        ).scalar_one()
+        assert venue_raw == "W1001"  # the first payload that named the venue

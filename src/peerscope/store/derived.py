@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, text
 
-from peerscope.store.bulk import insert_rows
 from peerscope.store.db import Store
 from peerscope.store.models import (
     Authorship,

@@ -131,9 +131,16 @@ class Writer:
             self._known.setdefault((r["entity_kind"], r["scheme"], r["value"]), r["entity_id"])
 
     def _resolve_entities(
-        self, conn: Connection, kind: str, records: list, id_lists: list[list[ExternalId]], make_row, raw_id: int | None
+        self,
+        conn: Connection,
+        kind: str,
+        records: list,
+        id_lists: list[list[ExternalId]],
+        make_row,
+        raw_ids: Sequence[int | None],
     ) -> list[int]:
-        """Resolve records of a reference kind (venue, institution, topic), creating new ones."""
+        """Resolve records of a reference kind (venue, institution, topic), creating new ones.
+        ``raw_ids`` names, per record, the payload that first mentioned it (the ids' provenance)."""
         self._load_known(conn, ((kind, i.scheme, i.value) for ids in id_lists for i in ids))
         matches = resolve_batch(kind, id_lists, self._known)
         new_groups: dict[int, int] = {}
@@ -146,8 +153,8 @@ class Writer:
         created = self._insert_returning(conn, table, new_rows)
         out = [m.entity_id if m.entity_id is not None else created[new_groups[m.group]] for m in matches]
         id_rows = [
-            {"entity_kind": kind, "scheme": ext.scheme, "value": ext.value, "entity_id": eid, "raw_record_id": raw_id}
-            for ids, eid in zip(id_lists, out)
+            {"entity_kind": kind, "scheme": ext.scheme, "value": ext.value, "entity_id": eid, "raw_record_id": raw}
+            for ids, eid, raw in zip(id_lists, out, raw_ids)
             for ext in ids
             if (kind, ext.scheme, ext.value) not in self._known
         ]
@@ -240,9 +247,9 @@ class Writer:
         reps = sorted(representative.values())
 
         # 3. venues, institutions, topics of the representatives
-        venue_ids = self._write_venues(conn, [records[i] for i in reps], raw_ids, reps)
-        topic_ids = self._write_topics(conn, [records[i] for i in reps], raw_ids, reps)
-        inst_ids = self._write_institutions(conn, [records[i] for i in reps], raw_ids, reps)
+        venue_ids = self._write_venues(conn, [records[i] for i in reps], reps, raw_ids)
+        topic_ids = self._write_topics(conn, [records[i] for i in reps], reps, raw_ids)
+        inst_ids = self._write_institutions(conn, [records[i] for i in reps], reps, raw_ids)
 
         # 4. works: insert new, update changed
         work_t = Work.__table__
@@ -355,7 +362,7 @@ class Writer:
             conn.execute(delete(c_t).where(c_t.c.citing_work_id.in_(chunk)))
         return touched
 
-    def _write_venues(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
+    def _write_venues(self, conn, records: list[WorkRecord], reps, raw_ids) -> dict[tuple[int, str], int]:
         found: dict[str, SourceRecord] = {}
         owner: dict[str, int] = {}
         for i, r in zip(reps, records):
@@ -371,17 +378,19 @@ class Writer:
             [found[k] for k in keys],
             [list(found[k].ids) for k in keys],
             _venue_row,
-            None,
+            [raw_ids[owner[k]] for k in keys],
         )
         by_key = dict(zip(keys, ids))
         return {(i, k): by_key[k] for i, r in zip(reps, records) for loc in r.locations if loc.source for k in [loc.source.ids[0].value]}
 
-    def _write_institutions(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[str, int]:
+    def _write_institutions(self, conn, records: list[WorkRecord], reps, raw_ids) -> dict[str, int]:
         found: dict[str, InstitutionRecord] = {}
-        for r in records:
+        owner: dict[str, int] = {}
+        for i, r in zip(reps, records):
             for a in r.authorships:
                 for inst in a.institutions:
                     found.setdefault(inst.ids[0].value, inst)
+                    owner.setdefault(inst.ids[0].value, i)
         keys = list(found)
         ids = self._resolve_entities(
             conn,
@@ -389,19 +398,23 @@ class Writer:
             [found[k] for k in keys],
             [list(found[k].ids) for k in keys],
             _institution_row,
-            None,
+            [raw_ids[owner[k]] for k in keys],
         )
         return dict(zip(keys, ids))
 
-    def _topic_nodes(self, conn, topics: Iterable[TopicRecord]) -> dict[str, int]:
-        """Store topics with their ancestors (parents before children); returns key -> id."""
+    def _topic_nodes(self, conn, topics: Iterable[tuple[TopicRecord, int | None]]) -> dict[str, int]:
+        """Store topics (each with the payload that mentioned it) and their ancestors, parents
+        before children; returns key -> id."""
         nodes: dict[str, tuple[str, str, str | None]] = {}  # key -> (name, level, parent key)
-        for topic in topics:
+        source: dict[str, int | None] = {}
+        for topic, raw in topics:
             parent: str | None = None
             for ext, name, level in topic.lineage:
                 nodes.setdefault(ext.value, (name, level, parent))
+                source.setdefault(ext.value, raw)
                 parent = ext.value
             nodes.setdefault(topic.ids[0].value, (topic.display_name, topic.level, parent))
+            source.setdefault(topic.ids[0].value, raw)
         by_key: dict[str, int] = {}
         for level in TOPIC_LEVELS:
             keys = [k for k, v in nodes.items() if v[1] == level]
@@ -411,13 +424,13 @@ class Writer:
                 keys,
                 [[ExternalId("openalex", k)] for k in keys],
                 lambda k: {"display_name": nodes[k][0][:500], "level": nodes[k][1], "parent_id": by_key.get(nodes[k][2] or "")},
-                None,
+                [source[k] for k in keys],
             )
             by_key.update(zip(keys, ids))
         return by_key
 
-    def _write_topics(self, conn, records: list[WorkRecord], raw_ids, reps) -> dict[tuple[int, str], int]:
-        by_key = self._topic_nodes(conn, (wt.topic for r in records for wt in r.topics))
+    def _write_topics(self, conn, records: list[WorkRecord], reps, raw_ids) -> dict[tuple[int, str], int]:
+        by_key = self._topic_nodes(conn, ((wt.topic, raw_ids[i]) for i, r in zip(reps, records) for wt in r.topics))
         return {(i, wt.topic.ids[0].value): by_key[wt.topic.ids[0].value] for i, r in zip(reps, records) for wt in r.topics}
 
     def _write_entities(self, conn: Connection, items: list[tuple[SourceItem, int]], now: datetime) -> set[int]:
@@ -456,15 +469,15 @@ class Writer:
             if not entities:
                 continue
             row = _venue_row if kind == "source" else _institution_row
-            ids = self._resolve_entities(conn, kind, [e for e, _ in entities], [list(e.ids) for e, _ in entities], row, None)
+            ids = self._resolve_entities(conn, kind, [e for e, _ in entities], [list(e.ids) for e, _ in entities], row, [raw for _, raw in entities])
             table = model.__table__
             for (e, _), eid in zip(entities, ids):
                 conn.execute(update(table).where(table.c.id == eid).values(**row(e)))
-        topics = [r.record for r, _ in items if isinstance(r, EntityRecord) and r.kind == "topic"]
+        topics = [(r.record, raw) for r, raw in items if isinstance(r, EntityRecord) and r.kind == "topic"]
         if topics:
             by_key = self._topic_nodes(conn, topics)  # type: ignore[arg-type]
             t_t = Topic.__table__
-            for t in topics:
+            for t, _ in topics:
                 conn.execute(update(t_t).where(t_t.c.id == by_key[t.ids[0].value]).values(display_name=t.display_name[:500]))
         return touched
 
