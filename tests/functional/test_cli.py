@@ -56,7 +56,13 @@ def test_db_check_fails_when_models_and_database_disagree(runner: CliRunner, tmp
     assert "write a migration" in result.stderr
 
 
-def test_commands_refuse_an_unmigrated_database(runner: CliRunner, tmp_path: Path) -> None:
+def test_commands_refuse_a_missing_or_unmigrated_database(runner: CliRunner, tmp_path: Path) -> None:
+    for args in (["derive"], ["serve"], ["db", "check"]):
+        result = runner.invoke(cli, [*args, "--data-dir", str(tmp_path / "nothing")])
+        assert result.exit_code == 5, args
+        assert "no database at" in result.stderr
+    assert not (tmp_path / "nothing").exists()  # nothing created by looking
+    (tmp_path / "peerscope.db").touch()
     result = runner.invoke(cli, ["derive", "--data-dir", str(tmp_path)])
     assert result.exit_code == 5
     assert "run `peerscope db upgrade`" in result.stderr

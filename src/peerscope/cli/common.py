@@ -13,7 +13,7 @@ import click
 import orjson
 
 from peerscope.config import Settings, load_settings
-from peerscope.errors import PeerscopeError
+from peerscope.errors import PeerscopeError, StoreError
 from peerscope.store.db import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,6 +44,13 @@ def settings_from(data_dir: Path | None, database_url: str | None, **extra: Any)
 
 
 def open_store(settings: Settings, *, migrate: bool = False) -> Store:
+    """The settings' store; without ``migrate`` it must exist and be current (nothing is created)."""
+    if not migrate:
+        probe = Store(settings.resolved_database_url, create_dirs=False)
+        missing = probe.missing_file()
+        probe.dispose()
+        if missing is not None:
+            raise StoreError(f"no database at {missing}; build one with `peerscope demo` or `peerscope db upgrade`")
     store = Store(settings.resolved_database_url)
     if migrate:
         store.upgrade()

@@ -38,6 +38,9 @@ def check(data_dir: Path | None, database_url: str | None, as_json: bool) -> Non
     """Fail (exit 5) when the table models and the migrated database disagree."""
     settings = settings_from(data_dir, database_url)
     store = Store(settings.resolved_database_url, create_dirs=False)
+    missing = store.missing_file()
+    if missing is not None:
+        raise StoreError(f"no database at {missing} to check")
     problems = store.drift()
     emit({"database": store.describe(), "ok": not problems, "problems": problems}, as_json, lambda d: "in step with the models" if d["ok"] else "\n".join(d["problems"]))
     if problems:

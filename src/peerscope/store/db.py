@@ -69,6 +69,13 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
 
+    def missing_file(self) -> Path | None:
+        """The SQLite file this store names, when it does not exist yet (None otherwise)."""
+        db = self.url.database
+        if self.dialect == "sqlite" and db and db != ":memory:" and not Path(db).exists():
+            return Path(db)
+        return None
+
     @property
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
