@@ -37,3 +37,16 @@ class NotFound(PeerscopeError):
 class StoreError(PeerscopeError):
     code = "store_error"
     exit_code = 5
+
+
+class SourceError(PeerscopeError):
+    """A source answered with something other than what its API promises (an error status, an
+    HTML page where JSON was expected, an OAI-PMH error), or could not be reached."""
+
+    code = "source_error"
+    exit_code = 6
+
+    def __init__(self, message: str, *, status: int | None = None, retriable: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retriable = retriable

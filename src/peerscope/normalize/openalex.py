@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
 from peerscope.errors import InputError
 from peerscope.normalize.ids import external_id, normalize_arxiv, normalize_doi, normalize_openalex
 from peerscope.normalize.names import clean_name
@@ -369,3 +371,10 @@ def record_from_openalex(payload: Any, retrieved_at: datetime, where: str = "rec
         assert topic is not None
         return EntityRecord("topic", topic.topic, prov)
     return OtherRecord(OTHER_KINDS.get(letter, letter), prov)
+
+
+def decode(raw: bytes) -> Any:
+    return orjson.loads(raw)
+
+
+normalize = record_from_openalex

@@ -22,7 +22,8 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class ExternalId:
-    scheme: str  # "openalex", "doi", "pmid", "pmcid", "arxiv", "mag", "ror", "orcid", "issn"
+    scheme: str  # "openalex", "doi", "pmid", "pmcid", "arxiv", "mag", "ror", "orcid", "issn",
+    # "s2" (Semantic Scholar paperId / authorId), "corpusid", "dblp", "acl", "hf_user", "scopus"
     value: str
 
 
@@ -91,12 +92,36 @@ class AffiliationRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimHint:
+    """A source's statement that an account there claimed a byline (e.g. a Hugging Face user
+    who claimed an author slot of a paper). A hint for claims, never a verification by itself."""
+
+    source: str  # "hf"
+    account: str  # the account's user name at the source
+    status: str | None = None  # as the source says, e.g. "claimed_verified"
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRecord:
+    """A community signal about a work at a source: upvotes, comments, a daily-list feature."""
+
+    source: str  # "hf"
+    kind: str  # "upvotes", "comments", "featured"
+    value: float
+    observed_on: date | None = None
+    actor: str | None = None  # e.g. the user who submitted the paper to the list
+
+
+@dataclass(frozen=True, slots=True)
 class AuthorshipRecord:
     position: int  # 0-based order in the byline
     author: AuthorRef
     raw_author_name: str
     affiliations: tuple[AffiliationRecord, ...] = ()
     is_corresponding: bool = False
+    emails: tuple[str, ...] = ()
+    claim: ClaimHint | None = None
 
     @property
     def institutions(self) -> tuple[InstitutionRecord, ...]:
@@ -137,6 +162,12 @@ class WorkRecord:
     topics: tuple[WorkTopicRecord, ...] = ()
     referenced_works: tuple[ExternalId, ...] = ()
     updated_date: datetime | None = None
+    categories: tuple[str, ...] = ()  # source subject labels, primary first (arXiv "cs.LG", S2 fields of study)
+    journal_ref: str | None = None  # a free-text citation of the published version (arXiv)
+    notices: tuple[str, ...] = ()  # "retraction", "expression_of_concern", "correction" marked by the source
+    signals: tuple[SignalRecord, ...] = ()
+    publisher: str | None = None
+    version: str | None = None  # "v3" for an arXiv record of that version
 
     def id_of(self, scheme: str) -> str | None:
         return next((i.value for i in self.ids if i.scheme == scheme), None)
@@ -156,6 +187,32 @@ class AuthorRecord:
     orcid: str | None = None
     name_variants: tuple[str, ...] = ()
     last_known_institutions: tuple[InstitutionRecord, ...] = ()
+    works: tuple[WorkRef, ...] = ()  # works the person's own record lists (ORCID): claim evidence
+    emails: tuple[str, ...] = ()
+    works_count: int | None = None
+    cited_by_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRef:
+    """A work named by another record (a person's list of works) without its full description."""
+
+    ids: tuple[ExternalId, ...]
+    title: str | None = None
+    publication_year: int | None = None
+    type: str | None = None
+    source_name: str | None = None  # who asserted it at the origin (e.g. "Crossref" in ORCID)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceListRecord:
+    """References of one work as a source lists them, without the work's own description (a
+    Semantic Scholar references page). Attached to the citing work when it is in the graph."""
+
+    citing: tuple[ExternalId, ...]
+    references: tuple[ExternalId, ...]
+    provenance: Provenance
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,4 +233,15 @@ class OtherRecord:
     provenance: Provenance
 
 
-SourceItem = WorkRecord | AuthorRecord | EntityRecord | OtherRecord
+@dataclass(frozen=True, slots=True)
+class MergedIdRecord:
+    """A source's statement that one of its ids was merged into another (OpenAlex merged_ids)."""
+
+    kind: str  # "work", "author", "institution", "source", "topic"
+    old: ExternalId
+    new: ExternalId
+    provenance: Provenance
+    merged_on: date | None = None
+
+
+SourceItem = WorkRecord | AuthorRecord | EntityRecord | OtherRecord | ReferenceListRecord | MergedIdRecord
