@@ -3,9 +3,11 @@ and the recorded-response envelope the tests and offline users feed connectors w
 
 A connector module (``peerscope.sources.<name>``) offers:
 
-- ``read(path: Path) -> Iterator[Payload]``: the records in recorded responses (a file, a gzip
-  file or a folder of them), one ``Payload`` per record; ``Payload.raw`` is that record's own
-  bytes (for XML, the serialised record element), which is what ``raw_records`` keeps.
+- ``read(path: Path) -> Iterator[Page]``: the records in recorded responses (a file, a gzip
+  file or a folder of them), a ``Page`` per recorded response and one ``Payload`` per record;
+  ``Payload.raw`` is that record's own bytes (for XML, the serialised record element), which is
+  what ``raw_records`` keeps. A reader's pages have ``cursor=None``: the pipeline resumes files
+  by counting records.
 - ``fetch(client: PoliteClient, ..., cursor: str | None) -> Iterator[Page]``: the same from the
   network, a page at a time, each page carrying the cursor that resumes *after* it.
 """
