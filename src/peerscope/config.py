@@ -61,6 +61,53 @@ class Settings(BaseSettings):
     contact_email: str = Field(
         "admin@example.org", description="Contact address sent in the User-Agent to public APIs."
     )
+    http_timeout_seconds: float = Field(
+        30.0, gt=0, description="Seconds to wait for a public API to connect and answer before retrying."
+    )
+    http_max_retries: int = Field(
+        5,
+        ge=0,
+        le=20,
+        description="Times a request to a public API is retried (with growing pauses) after a rate-limit answer, "
+        "a server error, a timeout or a dropped connection.",
+    )
+    openalex_base_url: str = Field("https://api.openalex.org", description="Base URL of the OpenAlex API.")
+    openalex_api_key: SecretStr | None = Field(
+        None,
+        description="OpenAlex API key, sent as the api_key parameter; needed for higher quotas and for "
+        "fetching by update date (from_updated_date).",
+    )
+    openalex_rate_per_second: float = Field(
+        10.0, gt=0, description="Most requests per second sent to OpenAlex (its polite limit is 10)."
+    )
+    arxiv_api_base_url: str = Field(
+        "https://export.arxiv.org/api", description="Base URL of the arXiv search API (Atom feeds)."
+    )
+    arxiv_oai_base_url: str = Field(
+        "https://oaipmh.arxiv.org/oai", description="Base URL of arXiv's OAI-PMH interface for bulk metadata harvesting."
+    )
+    arxiv_rate_per_second: float = Field(
+        0.33, gt=0, description="Most requests per second sent to arXiv (arXiv asks for one request every 3 seconds)."
+    )
+    crossref_base_url: str = Field("https://api.crossref.org", description="Base URL of the Crossref REST API.")
+    crossref_rate_per_second: float = Field(
+        5.0, gt=0, description="Most requests per second sent to Crossref (the contact address puts them in its polite pool)."
+    )
+    s2_base_url: str = Field(
+        "https://api.semanticscholar.org/graph/v1", description="Base URL of the Semantic Scholar Graph API."
+    )
+    s2_api_key: SecretStr | None = Field(
+        None, description="Semantic Scholar API key, sent in the x-api-key header; raises the shared anonymous quota."
+    )
+    s2_rate_per_second: float = Field(
+        1.0, gt=0, description="Most requests per second sent to Semantic Scholar (1 per second with a key)."
+    )
+    orcid_base_url: str = Field("https://pub.orcid.org/v3.0", description="Base URL of the ORCID public API.")
+    orcid_rate_per_second: float = Field(
+        8.0, gt=0, description="Most requests per second sent to the ORCID public API."
+    )
+    hf_base_url: str = Field("https://huggingface.co", description="Base URL of Hugging Face (papers API).")
+    hf_rate_per_second: float = Field(2.0, gt=0, description="Most requests per second sent to Hugging Face.")
 
     @field_validator("data_dir")
     @classmethod
