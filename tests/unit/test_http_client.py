@@ -15,7 +15,13 @@ from werkzeug import Request, Response
 
 from peerscope.config import Settings
 from peerscope.errors import ConfigError, SourceError
-from peerscope.sources.http import PoliteClient, client_for, excerpt, redact, retry_after_seconds
+from peerscope.sources.http import (
+    PoliteClient,
+    client_for,
+    excerpt,
+    redact,
+    retry_after_seconds,
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +88,7 @@ def test_retries_after_429_honouring_retry_after_seconds(httpserver: HTTPServer)
 
 def test_retry_after_as_http_date(httpserver: HTTPServer) -> None:
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    seen, handler = sequence(
+    _, handler = sequence(
         Response("busy", status=503, headers={"Retry-After": when}),
         Response("[1, 2]", status=200, content_type="application/json"),
     )

@@ -25,6 +25,7 @@ from peerscope.normalize.records import (
     ExternalId,
     InstitutionRecord,
     LocationRecord,
+    MergedIdRecord,
     Provenance,
     SourceRecord,
     TopicRecord,
@@ -320,6 +321,39 @@ def work_from_openalex(payload: Any, retrieved_at: datetime, where: str = "recor
 
 
 OTHER_KINDS = {"C": "concept", "F": "funder", "P": "publisher"}
+KINDS = {"W": "work", "A": "author", "I": "institution", "S": "source", "T": "topic", **OTHER_KINDS}
+
+
+def merged_id_from_openalex(payload: dict[str, Any], retrieved_at: datetime, where: str = "record") -> MergedIdRecord:
+    """A row of OpenAlex's merged_ids lists (``{"entity", "id", "merge_into_id", "merge_date"}``)
+    -> MergedIdRecord: the old id now stands for the new one."""
+    old = normalize_openalex(payload.get("id"))
+    new = normalize_openalex(payload.get("merge_into_id"))
+    if not old:
+        raise InputError(f"{where}: merged id has a missing or malformed OpenAlex id {payload.get('id')!r}")
+    if not new:
+        raise InputError(f"{where}: merged id {old} has a missing or malformed merge_into_id {payload.get('merge_into_id')!r}")
+    if old[0] != new[0]:
+        raise InputError(f"{where}: {old} cannot be merged into {new}, an id of another kind")
+    if old == new:
+        raise InputError(f"{where}: {old} is merged into itself")
+    kind = KINDS[old[0]]
+    stated = payload.get("entity")
+    if stated is not None and str(stated).lower().rstrip("s") != kind:
+        raise InputError(f"{where}: merged id {old} is a {kind} id but the row says {stated!r}")
+    merged_on = None
+    raw_date = payload.get("merge_date")
+    if raw_date not in (None, ""):
+        merged_on = _date(raw_date)
+        if merged_on is None:
+            raise InputError(f"{where}: merged id {old} has a malformed merge_date {raw_date!r}")
+    return MergedIdRecord(
+        kind=kind,
+        old=ExternalId("openalex", old),
+        new=ExternalId("openalex", new),
+        provenance=Provenance(SOURCE, f"merged:{old}", retrieved_at),
+        merged_on=merged_on,
+    )
 
 
 def _require_name(payload: dict[str, Any], entity: str, where: str) -> str:
@@ -334,6 +368,8 @@ def record_from_openalex(payload: Any, retrieved_at: datetime, where: str = "rec
     telling the kind by its id letter."""
     if not isinstance(payload, dict):
         raise InputError(f"{where}: expected a JSON object for an OpenAlex entity, got {type(payload).__name__}")
+    if "merge_into_id" in payload:
+        return merged_id_from_openalex(payload, retrieved_at, where)
     entity = normalize_openalex(payload.get("id"))
     if not entity:
         raise InputError(f"{where}: missing or malformed OpenAlex id {payload.get('id')!r}")
