@@ -18,6 +18,11 @@ from .conftest import SAMPLE
 ADA_ORCID = "0000-0002-1825-0097"
 
 
+def quarantine_rows(store: Store) -> list:
+    with store.connect() as conn:
+        return list(conn.execute(text("SELECT source, location, reason, payload FROM quarantine ORDER BY id")))
+
+
 def table_counts(store: Store) -> dict[str, int]:
     names = ["raw_records", "works", "authors", "authorships", "authorship_affiliations", "external_ids", "locations", "work_topics", "citations", "author_stats", "collaborators"]
     with store.connect() as conn:
@@ -97,12 +102,27 @@ def test_duplicate_lines_in_one_file_make_one_work(store: Store, tmp_path: Path)
     assert table_counts(store)["works"] == 1
 
 
-def test_bad_line_stops_with_file_and_line_and_keeps_whole_batches(store: Store, tmp_path: Path) -> None:
+def test_bad_line_is_quarantined_and_the_run_goes_on(store: Store, tmp_path: Path) -> None:
+    lines = SAMPLE.read_bytes().splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(lines[0] + b"\n" + lines[1] + b"\n{not json\n" + lines[2] + b"\n")
+    report = ingest_openalex(store, [bad], batch_size=1)
+    assert (report.inserted, report.quarantined) == (3, 1)
+    assert report.errors[0].startswith("bad.jsonl:3: not valid JSON")
+    rows = quarantine_rows(store)
+    assert [(r.source, r.location, bytes(r.payload)) for r in rows] == [("openalex", "bad.jsonl:3", b"{not json")]
+    # the same input again: nothing new, the quarantine entry is not repeated
+    again = ingest_openalex(store, [bad], batch_size=1)
+    assert (again.inserted, again.unchanged, again.quarantined) == (0, 3, 1)
+    assert len(quarantine_rows(store)) == 1
+
+
+def test_strict_stops_at_the_first_bad_line_after_whole_batches(store: Store, tmp_path: Path) -> None:
     lines = SAMPLE.read_bytes().splitlines()
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(lines[0] + b"\n" + lines[1] + b"\n{not json\n" + lines[2] + b"\n")
     with pytest.raises(InputError, match=r"bad.jsonl:3: not valid JSON"):
-        ingest_openalex(store, [bad], batch_size=1)
+        ingest_openalex(store, [bad], batch_size=1, strict=True)
     c = table_counts(store)
     assert c["works"] == 2  # the two whole batches before the bad line
     assert c["authorships"] == 5  # no half-written work
@@ -113,15 +133,16 @@ def test_bad_line_stops_with_file_and_line_and_keeps_whole_batches(store: Store,
     assert table_counts(store)["works"] == 6
 
 
-def test_record_without_id_is_refused_or_skipped(store: Store, tmp_path: Path) -> None:
+def test_record_without_id_is_quarantined(store: Store, tmp_path: Path) -> None:
     lines = SAMPLE.read_bytes().splitlines()
     bad = tmp_path / "noid.jsonl"
     bad.write_bytes(b'{"title": "orphan"}\n' + lines[0] + b"\n")
     with pytest.raises(InputError, match=r"noid.jsonl:1: missing or malformed OpenAlex id"):
-        ingest_openalex(store, [bad])
+        ingest_openalex(store, [bad], strict=True)
     assert table_counts(store)["works"] == 0
-    report = ingest_openalex(store, [bad], skip_bad=True)
-    assert report.skipped_bad == 1 and report.inserted == 1
+    report = ingest_openalex(store, [bad])
+    assert report.quarantined == 1 and report.inserted == 1
+    assert "missing or malformed OpenAlex id" in quarantine_rows(store)[0].reason
 
 
 def test_missing_path_is_an_input_error(store: Store, tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ identifiers; records in one batch that share an identifier are one entity; other
 is new. Deeper (fuzzy) matching is a later stage and plugs in beside this one.
 
 Which identifiers are strong, in the order they are trusted:
-- works: DOI, arXiv id, PMID, PMCID, OpenAlex id, MAG id;
-- authors: ORCID iD (a hard link), then the source's own author id; an author the source gave
+- works: DOI, arXiv id, PMID, PMCID, OpenAlex id, MAG id, Semantic Scholar paper and corpus ids,
+  DBLP and ACL Anthology keys;
+- authors: ORCID iD (a hard link), then a source's own author id (OpenAlex, Semantic Scholar); an author the source gave
   no id is keyed by its byline slot (work + position), so re-reading the record finds it again;
 - venues: OpenAlex id, ISSN-L / ISSN; institutions: ROR, OpenAlex id; topics: OpenAlex id.
 """
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 
 from peerscope.normalize.records import AuthorRef, ExternalId
 
-WORK_SCHEME_ORDER = ("doi", "arxiv", "pmid", "pmcid", "openalex", "mag")
-AUTHOR_SCHEME_ORDER = ("orcid", "openalex", "mention")
+WORK_SCHEME_ORDER = ("doi", "arxiv", "pmid", "pmcid", "openalex", "mag", "s2", "corpusid", "dblp", "acl")
+AUTHOR_SCHEME_ORDER = ("orcid", "openalex", "s2", "mention")
 # The id value space an entity lookup is keyed by: (entity kind, scheme, value).
 Key = tuple[str, str, str]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,25 @@ class Payload:
     data: object  # parsed JSON
     where: str
     retrieved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Stands for a payload that could not be parsed (``Payload.data``), with the reason: the
+    pipeline quarantines it and goes on."""
+
+    reason: str
+
+
+def _why_not_json(line: bytes, exc: Exception) -> str:
+    head = line[:200].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "an HTML page where JSON was expected"
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as enc:
+        return f"not UTF-8 text (byte {enc.start}); JSON must be UTF-8"
+    return f"not valid JSON ({exc})"
 
 
 def list_inputs(path: Path) -> list[Path]:
@@ -48,14 +68,23 @@ def _open_bytes(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-def iter_payloads(path: Path) -> Iterator[Payload]:
-    """Every record in ``path``; raises InputError naming file and line for malformed JSON."""
+def iter_payloads(path: Path, *, tolerant: bool = False) -> Iterator[Payload]:
+    """Every record in ``path``. Malformed JSON raises InputError naming file and line, or with
+    ``tolerant`` comes as a payload whose data is ``Unreadable`` (and an unreadable file, such as
+    a truncated gzip stream, as one such payload after the records read before the fault)."""
     for file in list_inputs(path):
         retrieved = datetime.fromtimestamp(file.stat().st_mtime, UTC).replace(tzinfo=None)
-        yield from _iter_file(file, retrieved)
+        if not tolerant:
+            yield from _iter_file(file, retrieved, False)
+            continue
+        try:
+            yield from _iter_file(file, retrieved, True)
+        except InputError as exc:
+            yield Payload(b"", Unreadable(exc.message.removeprefix(f"{file}: ")), file.name, retrieved)
 
 
-def _iter_file(file: Path, retrieved: datetime) -> Iterator[Payload]:
+def _iter_file(file: Path, retrieved: datetime, tolerant: bool) -> Iterator[Payload]:
+    lineno = 0
     try:
         with _open_bytes(file) as fh:
             first = fh.peek(64)[:64] if hasattr(fh, "peek") else b""
@@ -71,10 +100,13 @@ def _iter_file(file: Path, retrieved: datetime) -> Iterator[Payload]:
                 try:
                     data = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    raise InputError(f"{file}:{lineno}: not valid JSON ({exc})") from None
+                    if not tolerant:
+                        raise InputError(f"{file}:{lineno}: {_why_not_json(line, exc)}") from None
+                    data = Unreadable(_why_not_json(line, exc))
                 yield Payload(line, data, f"{file.name}:{lineno}", retrieved)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"{file}: cannot read ({exc})") from None
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        after = f" after line {lineno}" if lineno else ""
+        raise InputError(f"{file}: cannot read{after} ({exc or type(exc).__name__})") from None
 
 
 def _looks_like_jsonl(file: Path) -> bool:
@@ -85,7 +117,7 @@ def _iter_document(file: Path, body: bytes, retrieved: datetime) -> Iterator[Pay
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"{file}: not valid JSON ({exc})") from None
+        raise InputError(f"{file}: {_why_not_json(body, exc)}") from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         items = data["results"]  # an API list response: {"meta": ..., "results": [...]}
     elif isinstance(data, list):

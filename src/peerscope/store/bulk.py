@@ -41,9 +41,12 @@ def _convert(row: tuple, positions: list[int]) -> tuple:
     return tuple(out)
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict], *, ignore_conflicts: bool = False) -> None:
+def insert_rows(
+    conn: Connection, table: Table, rows: Sequence[dict], *, ignore_conflicts: bool = False, update_on: Sequence[str] = ()
+) -> None:
     """INSERT rows (dicts with the same keys); with ``ignore_conflicts`` rows that would
-    violate a unique key are skipped."""
+    violate a unique key are skipped; with ``update_on`` (the key columns) a row whose key
+    exists replaces that row's other columns (an upsert)."""
     if not rows:
         return
     columns = list(rows[0])
@@ -52,6 +55,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict], *, ignore_
     names = ", ".join(f'"{c}"' for c in columns)
     verb = "INSERT OR IGNORE INTO" if ignore_conflicts and sqlite else "INSERT INTO"
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and not sqlite else ""
+    if update_on:
+        keys = ", ".join(f'"{c}"' for c in update_on)
+        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in update_on)
+        verb, tail, ignore_conflicts = "INSERT INTO", f" ON CONFLICT ({keys}) DO UPDATE SET {sets}", True
     sql = f'{verb} "{table.name}" ({names}) VALUES ({", ".join([mark] * len(columns))}){tail}'
     get = itemgetter(*columns)
     values = [get(row) for row in rows] if len(columns) > 1 else [(get(row),) for row in rows]

@@ -105,6 +105,12 @@ class Work(Base):
     source_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    categories: Mapped[str | None] = mapped_column(Text)  # source subject labels, space separated, primary first
+    journal_ref: Mapped[str | None] = mapped_column(Text)
+    notices: Mapped[str | None] = mapped_column(String(255))  # "retraction", "expression_of_concern", ... comma separated
+    # which source each field came from when several sources describe the work (JSON object
+    # field -> source); NULL when one source describes it, which then gave every field
+    field_sources: Mapped[str | None] = mapped_column(Text)
 
 
 class Author(Base):
@@ -149,6 +155,11 @@ class Authorship(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"), index=True)
     is_corresponding: Mapped[bool] = mapped_column(Boolean, default=False)
     raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+    orcid: Mapped[str | None] = mapped_column(String(19))  # the iD a source asserted on this byline
+    emails: Mapped[str | None] = mapped_column(Text)  # as printed, comma separated
+    claim_source: Mapped[str | None] = mapped_column(String(16))  # a source account claimed this byline (a hint)
+    claim_account: Mapped[str | None] = mapped_column(String(255))
+    claim_status: Mapped[str | None] = mapped_column(String(40))
     __table_args__ = (UniqueConstraint("work_id", "position", name="uq_authorships_work_position"),)
 
 
@@ -249,3 +260,95 @@ class Collaborator(Base):
     last_year: Mapped[int | None] = mapped_column(Integer)
     is_close: Mapped[bool] = mapped_column(Boolean)
     __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class WorkRecordRow(Base):
+    """Every source record that describes a work (a contribution), with its latest payload.
+
+    A work described by several sources is their merge; these rows are what the merge reads.
+    """
+
+    __tablename__ = "work_records"
+    __table_args__ = (Index("ix_work_records_raw", "raw_record_id"), {"sqlite_with_rowid": False})
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+
+
+class WorkConflict(Base):
+    """Sources that disagree on a field of one work: every value, by source (JSON)."""
+
+    __tablename__ = "work_conflicts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chosen_source: Mapped[str] = mapped_column(String(32))
+    values_json: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WorkSignal(Base):
+    """A community signal about a work at a source (upvotes, comments, featured in a daily list)."""
+
+    __tablename__ = "work_signals"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    observed_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    actor: Mapped[str | None] = mapped_column(String(255))
+    raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+
+
+class AuthorWorkRef(Base):
+    """A work a person's own record lists (ORCID works): evidence for claims, not a byline."""
+
+    __tablename__ = "author_work_refs"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    publication_year: Mapped[int | None] = mapped_column(Integer)
+    type: Mapped[str | None] = mapped_column(String(40))
+    asserted_by: Mapped[str | None] = mapped_column(String(255))
+    raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+
+
+class DeferredRecord(Base):
+    """A stored payload that completes a work not yet in the graph (a references page of a
+    paper we do not have): attached when a work with that id arrives."""
+
+    __tablename__ = "deferred_records"
+    __table_args__ = (Index("ix_deferred_records_key", "scheme", "value"),)
+    raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(255))
+
+
+class Quarantine(Base):
+    """An input record (or file) that could not be ingested: the reason and the payload as read."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(40), unique=True)
+    source: Mapped[str] = mapped_column(String(32), index=True)
+    location: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IngestCheckpoint(Base):
+    """How far a named ingestion stream got: committed with the batch it follows."""
+
+    __tablename__ = "ingest_checkpoints"
+    stream: Mapped[str] = mapped_column(String(255), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(BigInteger)
+    finished: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

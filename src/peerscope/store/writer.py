@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from peerscope.normalize.records import (
@@ -19,12 +20,16 @@ from peerscope.normalize.records import (
     EntityRecord,
     ExternalId,
     InstitutionRecord,
+    MergedIdRecord,
+    ReferenceListRecord,
     SourceItem,
     SourceRecord,
     TopicRecord,
     WorkRecord,
 )
-from peerscope.resolve.identifiers import Key, author_ids, resolve_batch, strong_ids
+from peerscope.normalize.registry import renormalize
+from peerscope.resolve.identifiers import Key, Match, author_ids, resolve_batch, strong_ids
+from peerscope.resolve.merge import MergedWork, merge_works, reference_only
 from peerscope.store.bulk import insert_rows, insert_with_ids
 from peerscope.store.db import Store
 from peerscope.store.models import (
@@ -32,15 +37,22 @@ from peerscope.store.models import (
     AuthorName,
     Authorship,
     AuthorshipAffiliation,
+    AuthorWorkRef,
     Citation,
+    DeferredRecord,
     ExternalIdRow,
+    IngestCheckpoint,
     Institution,
     Location,
+    Quarantine,
     RawRecord,
     Redirect,
     Source,
     Topic,
     Work,
+    WorkConflict,
+    WorkRecordRow,
+    WorkSignal,
     WorkTopic,
 )
 
@@ -57,12 +69,37 @@ class IngestItem:
     payload: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """An input that could not be ingested: where it was, why, and its bytes when there are any."""
+
+    source: str
+    location: str
+    reason: str
+    payload: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """How far an ingestion stream got. ``cursor`` is the source's own resume token (an OpenAlex
+    cursor, an OAI-PMH resumption token...) or ``records:N`` for files read in order."""
+
+    stream: str
+    source: str
+    description: str
+    cursor: str | None
+    records: int
+    finished: bool = False
+
+
 @dataclass
 class BatchResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     entities: int = 0  # authors, venues, institutions, topics and other kinds described on their own
+    deferred: int = 0  # records that complete a work not in the graph yet
+    merged: int = 0  # stored works found to be one and folded together
     work_ids: set[int] = field(default_factory=set)
     author_ids: set[int] = field(default_factory=set)
 
@@ -71,6 +108,8 @@ class BatchResult:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.entities += other.entities
+        self.deferred += other.deferred
+        self.merged += other.merged
         self.work_ids |= other.work_ids
         self.author_ids |= other.author_ids
 
@@ -183,17 +222,59 @@ class Writer:
             return self._stored(conn, keys)
 
     # --- the batch ----------------------------------------------------------------------------
-    def write(self, items: Sequence[IngestItem]) -> BatchResult:
-        if not items:
+    def write(
+        self,
+        items: Sequence[IngestItem],
+        *,
+        quarantine: Sequence[QuarantineEntry] = (),
+        checkpoint: Checkpoint | None = None,
+    ) -> BatchResult:
+        """Write one batch in one transaction, with the batch's quarantined inputs and the
+        checkpoint that follows it: a run killed at any moment resumes from a checkpoint whose
+        batches are all there, and from nothing half-written."""
+        if not items and not quarantine and checkpoint is None:
             return BatchResult()
         if len(self._known) > KNOWN_LIMIT:  # bound memory on huge runs; misses reload from the store
             self._known.clear()
         try:
             with self.store.begin(write=True) as conn:
-                return self._write(conn, items)
+                result = self._write(conn, items) if items else BatchResult()
+                if quarantine:
+                    self._quarantine(conn, quarantine)
+                if checkpoint is not None:
+                    self._checkpoint(conn, checkpoint)
+                return result
         except BaseException:
             self._known.clear()  # ids cached in a rolled-back transaction no longer exist
             raise
+
+    def _quarantine(self, conn: Connection, entries: Sequence[QuarantineEntry]) -> None:
+        now = _now()
+        rows = []
+        for e in entries:
+            h = hashlib.blake2b(digest_size=20)
+            for part in (e.source, e.location, e.reason):
+                h.update(part.encode("utf-8", "replace") + b"\0")
+            h.update(e.payload or b"")
+            rows.append({
+                "fingerprint": h.hexdigest(), "source": e.source, "location": e.location[:2000], "reason": e.reason[:2000],
+                "payload": e.payload, "created_at": now,
+            })
+        insert_rows(conn, Quarantine.__table__, list({r["fingerprint"]: r for r in rows}.values()), ignore_conflicts=True)
+
+    def _checkpoint(self, conn: Connection, c: Checkpoint) -> None:
+        insert_rows(
+            conn,
+            IngestCheckpoint.__table__,
+            [{"stream": c.stream, "source": c.source, "description": c.description, "cursor": c.cursor, "records": c.records, "finished": c.finished, "updated_at": _now()}],
+            update_on=("stream",),
+        )
+
+    def checkpoint_of(self, stream: str) -> Checkpoint | None:
+        t = IngestCheckpoint.__table__
+        with self.store.connect() as conn:
+            row = conn.execute(select(t.c.stream, t.c.source, t.c.description, t.c.cursor, t.c.records, t.c.finished).where(t.c.stream == stream)).first()
+        return Checkpoint(row.stream, row.source, row.description, row.cursor, row.records, bool(row.finished)) if row else None
 
     def _write(self, conn: Connection, items: Sequence[IngestItem]) -> BatchResult:
         result = BatchResult()
@@ -226,32 +307,142 @@ class Writer:
             ],
         )
         all_records = [it.record for _, it in todo]
-        entity_items = [(r, raw) for r, raw in zip(all_records, raw_ids) if not isinstance(r, WorkRecord)]
+        entity_items = [
+            (r, raw) for r, raw in zip(all_records, raw_ids) if not isinstance(r, (WorkRecord, ReferenceListRecord, MergedIdRecord))
+        ]
         if entity_items:
             result.entities = len(entity_items)
             result.author_ids |= self._write_entities(conn, entity_items, now)
-        work_items = [(r, raw) for r, raw in zip(all_records, raw_ids) if isinstance(r, WorkRecord)]
-        if not work_items:
-            return result
-        records: list[WorkRecord] = [r for r, _ in work_items]
-        raw_ids = [raw for _, raw in work_items]
+        work_items = [
+            (reference_only(r.citing, r.references, r.provenance) if isinstance(r, ReferenceListRecord) else r, raw)
+            for r, raw in zip(all_records, raw_ids)
+            if isinstance(r, (WorkRecord, ReferenceListRecord))
+        ]
+        if work_items:
+            self._write_works(conn, [r for r, _ in work_items], [raw for _, raw in work_items], now, result)
+        merged_ids = [(r, raw) for r, raw in zip(all_records, raw_ids) if isinstance(r, MergedIdRecord)]
+        if merged_ids:
+            result.entities += len(merged_ids)
+            self._apply_merged_ids(conn, merged_ids, now, result)
+        return result
 
+    def _contributions(self, conn: Connection, work_ids: Iterable[int]) -> dict[int, list[tuple[str, str, int]]]:
+        """Stored (source, source id, raw record id) of each work's records."""
+        t = WorkRecordRow.__table__
+        out: dict[int, list[tuple[str, str, int]]] = {}
+        for chunk in _chunks(sorted(set(work_ids))):
+            for wid, source, source_id, raw in conn.execute(
+                select(t.c.work_id, t.c.source, t.c.source_id, t.c.raw_record_id).where(t.c.work_id.in_(chunk))
+            ):
+                out.setdefault(wid, []).append((source, source_id, raw))
+        return out
+
+    def _load_records(self, conn: Connection, raw_ids: Iterable[int]) -> dict[int, WorkRecord]:
+        """Stored payloads normalised again (the other sources' records of a work being merged)."""
+        raw_t = RawRecord.__table__
+        out: dict[int, WorkRecord] = {}
+        for chunk in _chunks(sorted(set(raw_ids))):
+            rows = conn.execute(
+                select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk))
+            )
+            for rid, source, payload, retrieved in rows:
+                rec = renormalize(source, bytes(payload), retrieved, f"raw record {rid}")
+                if isinstance(rec, ReferenceListRecord):
+                    rec = reference_only(rec.citing, rec.references, rec.provenance)
+                if isinstance(rec, WorkRecord):
+                    out[rid] = rec
+        return out
+
+    def _write_works(self, conn: Connection, records: list[WorkRecord], raw_ids: list[int], now: datetime, result: BatchResult) -> None:
         # 2. which stored work each record is
         work_id_lists = [strong_ids("work", r.ids) for r in records]
         self._load_known(conn, (("work", i.scheme, i.value) for ids in work_id_lists for i in ids))
         matches = resolve_batch("work", work_id_lists, self._known)
-        # the last record of each group (latest line) represents it
-        representative: dict[int, int] = {}
-        for i, m in enumerate(matches):
-            representative[m.group] = i
-        reps = sorted(representative.values())
 
-        # 3. venues, institutions, topics of the representatives
+        # two stored works that one record's identifiers join are one work: fold the others in
+        folded_into: dict[int, int] = {}
+        for m in matches:
+            if m.entity_id is not None and m.conflicts:
+                survivor = folded_into.get(m.entity_id, m.entity_id)
+                others = [o for o in m.conflicts if folded_into.get(o, o) != survivor]
+                self._fold_works(conn, survivor, [folded_into.get(o, o) for o in others], now, result)
+                for o in others:
+                    folded_into[o] = survivor
+                for k, v in list(folded_into.items()):
+                    if v in others:
+                        folded_into[k] = survivor
+        if folded_into:
+            matches = [
+                Match(folded_into.get(m.entity_id, m.entity_id), m.group) if m.entity_id is not None else m for m in matches
+            ]
+        # records of one stored work are one group, whatever batch-local group they had
+        group_of_entity: dict[int, int] = {}
+        for i, m in enumerate(matches):
+            if m.entity_id is not None:
+                g = group_of_entity.setdefault(m.entity_id, m.group)
+                if g != m.group:
+                    matches[i] = Match(m.entity_id, g)
+        groups: dict[int, list[int]] = {}
+        for i, m in enumerate(matches):
+            groups.setdefault(m.group, []).append(i)
+
+        # a references-only record of a work that is nowhere yet waits for the work
+        deferred = [g for g, members in groups.items() if matches[members[0]].entity_id is None and not any(records[i].title for i in members)]
+        if deferred:
+            waiting = [(records[i], raw_ids[i]) for g in deferred for i in groups[g]]
+            self._defer(conn, waiting)
+            result.deferred += len(waiting)
+            for g in deferred:
+                del groups[g]
+        if not groups:
+            return
+
+        # 3. each group's records, with the stored records of its work, become one record
+        stored = self._contributions(conn, (matches[m[0]].entity_id for m in groups.values() if matches[m[0]].entity_id is not None))
+        originals = records
+        records = list(records)
+        raw_of_source: dict[int, dict[str, int]] = {}  # rep -> source -> raw record of that source
+        merged_info: dict[int, MergedWork] = {}
+        others_needed: dict[int, list[int]] = {}
+        for g, members in list(groups.items()):
+            wid = matches[members[0]].entity_id
+            latest: dict[tuple[str, str], int] = {}
+            for i in members:
+                prov = records[i].provenance
+                latest[(prov.source, prov.source_id)] = i
+            members = sorted(latest.values())
+            groups[g] = members
+            rep = members[-1]
+            others = [(s, sid, raw) for s, sid, raw in stored.get(wid, []) if (s, sid) not in latest] if wid is not None else []
+            if len(latest) + len(others) > 1:
+                others_needed[rep] = [raw for _, _, raw in others]
+            sources: dict[str, int] = {s: raw for s, _, raw in others}
+            for i in members:
+                sources[records[i].provenance.source] = raw_ids[i]
+            raw_of_source[rep] = sources
+        loaded = self._load_records(conn, (r for raws in others_needed.values() for r in raws))
+        for members in groups.values():
+            rep = members[-1]
+            if rep in others_needed:
+                parts = [records[i] for i in members] + [loaded[r] for r in others_needed[rep] if r in loaded]
+                merged = merge_works(parts)
+                merged_info[rep] = merged
+                records[rep] = merged.record
+        reps = sorted(members[-1] for members in groups.values())
+
+        def raw_for(i: int, field: str) -> int:
+            info = merged_info.get(i)
+            if info is None:
+                return raw_ids[i]
+            source = info.field_sources.get(field) or info.record.provenance.source
+            return raw_of_source[i].get(source, raw_ids[i])
+
+        # 4. venues, institutions, topics of the representatives
         venue_ids = self._write_venues(conn, [records[i] for i in reps], reps, raw_ids)
         topic_ids = self._write_topics(conn, [records[i] for i in reps], reps, raw_ids)
         inst_ids = self._write_institutions(conn, [records[i] for i in reps], reps, raw_ids)
 
-        # 4. works: insert new, update changed
+        # 5. works: insert new, update changed
         work_t = Work.__table__
         new_reps = [i for i in reps if matches[i].entity_id is None]
         old_reps = [i for i in reps if matches[i].entity_id is not None]
@@ -259,6 +450,7 @@ class Writer:
         def work_row(i: int) -> dict:
             r = records[i]
             primary = r.primary_location
+            info = merged_info.get(i)
             return {
                 "title": r.title,
                 "abstract": r.abstract,
@@ -272,9 +464,13 @@ class Writer:
                 "is_retracted": r.is_retracted,
                 "cited_by_count": r.cited_by_count,
                 "primary_source_id": venue_ids.get((i, primary.source.ids[0].value)) if primary and primary.source else None,
-                "raw_record_id": raw_ids[i],
+                "raw_record_id": raw_for(i, "title"),
                 "source_updated_at": r.updated_date,
                 "updated_at": now,
+                "categories": " ".join(r.categories) or None,
+                "journal_ref": r.journal_ref,
+                "notices": ",".join(r.notices)[:255] or None,
+                "field_sources": orjson.dumps(info.field_sources, option=orjson.OPT_SORT_KEYS).decode() if info else None,
             }
 
         created = self._insert_returning(conn, work_t, [{**work_row(i), "created_at": now} for i in new_reps])
@@ -286,27 +482,39 @@ class Writer:
             result.author_ids |= self._clear_work_children(conn, old_ids)
             for i in old_reps:
                 conn.execute(update(work_t).where(work_t.c.id == work_of[i]).values(**work_row(i)))
-        result.inserted, result.updated = len(new_reps), len(old_reps)
-        result.work_ids = set(work_of.values())
+        result.inserted += len(new_reps)
+        result.updated += len(old_reps)
+        result.work_ids |= set(work_of.values())
 
-        # every record's ids point to its group's work
+        # every record's ids point to its group's work; every record is one of the work's records
         id_rows = []
         for i, m in enumerate(matches):
-            wid = work_of[representative[m.group]]
-            for ext in records[i].ids:
+            if m.group not in groups:
+                continue
+            wid = work_of[groups[m.group][-1]]
+            for ext in originals[i].ids:
                 if ("work", ext.scheme, ext.value) not in self._known:
                     id_rows.append({"entity_kind": "work", "scheme": ext.scheme, "value": ext.value, "entity_id": wid, "raw_record_id": raw_ids[i]})
         self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
         self._remember(id_rows)
+        contribution_rows = [
+            {"work_id": work_of[members[-1]], "source": originals[i].provenance.source, "source_id": originals[i].provenance.source_id, "raw_record_id": raw_ids[i]}
+            for members in groups.values()
+            for i in members
+        ]
+        insert_rows(conn, WorkRecordRow.__table__, contribution_rows, update_on=("work_id", "source", "source_id"))
 
-        # 5. authors and authorships
-        result.author_ids |= self._write_authorships(conn, records, reps, work_of, raw_ids, inst_ids, now)
+        # 6. authors and authorships
+        result.author_ids |= self._write_authorships(conn, records, reps, work_of, {i: raw_for(i, "authorships") for i in reps}, inst_ids, now)
 
-        # 6. locations, topics, citations
-        loc_rows, wt_rows, cite_rows = [], [], []
+        # 7. locations, topics, citations, conflicts, signals
+        loc_rows, wt_rows, cite_rows, conflict_rows, signal_rows = [], [], [], [], []
         for i in reps:
-            r, wid, raw = records[i], work_of[i], raw_ids[i]
-            for loc in r.locations:
+            r, wid = records[i], work_of[i]
+            info = merged_info.get(i)
+            loc_sources = info.location_sources if info else ()
+            for n, loc in enumerate(r.locations):
+                loc_raw = raw_of_source[i].get(loc_sources[n], raw_ids[i]) if info and n < len(loc_sources) else raw_ids[i]
                 loc_rows.append({
                     "work_id": wid,
                     "source_id": venue_ids.get((i, loc.source.ids[0].value)) if loc.source else None,
@@ -316,17 +524,38 @@ class Writer:
                     "version": loc.version,
                     "license": loc.license,
                     "is_primary": loc.is_primary,
-                    "raw_record_id": raw,
+                    "raw_record_id": loc_raw,
                 })
             scores: dict[int, float] = {}
             for wt in r.topics:
                 tid = topic_ids[(i, wt.topic.ids[0].value)]
                 scores[tid] = max(scores.get(tid, 0.0), wt.score)
-            wt_rows += [{"work_id": wid, "topic_id": t, "score": s, "raw_record_id": raw} for t, s in scores.items()]
+            topic_raw = raw_of_source[i].get("openalex", raw_ids[i]) if info else raw_ids[i]
+            wt_rows += [{"work_id": wid, "topic_id": t, "score": s, "raw_record_id": topic_raw} for t, s in scores.items()]
+            ref_raw = raw_for(i, "references")
             for ref in dict.fromkeys(r.referenced_works):
-                cite_rows.append({"citing_work_id": wid, "cited_scheme": ref.scheme, "cited_value": ref.value, "cited_work_id": None, "raw_record_id": raw})
+                cite_rows.append({"citing_work_id": wid, "cited_scheme": ref.scheme, "cited_value": ref.value, "cited_work_id": None, "raw_record_id": ref_raw})
+            if info:
+                for field, values in info.conflicts.items():
+                    conflict_rows.append({
+                        "work_id": wid,
+                        "field": field,
+                        "chosen_source": info.field_sources.get(field, info.record.provenance.source),
+                        "values_json": orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode(),
+                        "detected_at": now,
+                    })
+            signal_day = {}
+            for sig in r.signals:
+                day = sig.observed_on or r.provenance.retrieved_at.date()
+                signal_day[(sig.source, sig.kind, day)] = {
+                    "work_id": wid, "source": sig.source, "kind": sig.kind, "observed_on": day, "value": sig.value,
+                    "actor": sig.actor, "raw_record_id": raw_of_source[i].get(sig.source, raw_ids[i]) if info else raw_ids[i],
+                }
+            signal_rows += signal_day.values()
         insert_rows(conn, Location.__table__, loc_rows)
         insert_rows(conn, WorkTopic.__table__, wt_rows)
+        insert_rows(conn, WorkConflict.__table__, conflict_rows)
+        insert_rows(conn, WorkSignal.__table__, signal_rows)
         # a reference to a work already in the graph is linked now; references stored earlier
         # that point at a work arriving in this batch are linked through the new ids
         self._load_known(conn, (("work", r["cited_scheme"], r["cited_value"]) for r in cite_rows))
@@ -334,6 +563,94 @@ class Writer:
             r["cited_work_id"] = self._known.get(("work", r["cited_scheme"], r["cited_value"]))
         self._insert_ignore(conn, Citation.__table__, cite_rows)
         self._link_waiting_citations(conn, id_rows)
+        self._attach_deferred(conn, id_rows, now, result)
+
+    # --- works that turn out to be one, records that wait for their work ----------------------
+    def _fold_works(self, conn: Connection, survivor: int, others: Sequence[int], now: datetime, result: BatchResult) -> None:
+        """Stored works ``others`` are ``survivor`` (a record's identifiers join them): their
+        records, identifiers and incoming citations move to the survivor, their own rows go, and
+        each leaves a redirect. The survivor is then rebuilt from all its records."""
+        others = [o for o in dict.fromkeys(others) if o != survivor]
+        if not others:
+            return
+        w_t, x_t, c_t, r_t = Work.__table__, ExternalIdRow.__table__, Citation.__table__, WorkRecordRow.__table__
+        result.author_ids |= self._clear_work_children(conn, others)
+        moved = conn.execute(select(r_t.c.source, r_t.c.source_id, r_t.c.raw_record_id).where(r_t.c.work_id.in_(others))).all()
+        conn.execute(delete(r_t).where(r_t.c.work_id.in_(others)))
+        insert_rows(
+            conn,
+            r_t,
+            [{"work_id": survivor, "source": s, "source_id": sid, "raw_record_id": raw} for s, sid, raw in moved],
+            update_on=("work_id", "source", "source_id"),
+        )
+        conn.execute(update(x_t).where(x_t.c.entity_kind == "work", x_t.c.entity_id.in_(others)).values(entity_id=survivor))
+        # the survivor may cite a folded work, or both cite the same work: keep one row each
+        conn.execute(update(c_t).where(c_t.c.cited_work_id.in_(others)).values(cited_work_id=survivor))
+        conn.execute(delete(w_t).where(w_t.c.id.in_(others)))
+        rd_t = Redirect.__table__
+        conn.execute(update(rd_t).where(rd_t.c.entity_kind == "work", rd_t.c.new_id.in_(others)).values(new_id=survivor))
+        insert_rows(
+            conn,
+            rd_t,
+            [{"entity_kind": "work", "old_id": o, "new_id": survivor, "reason": "records share an identifier", "created_at": now} for o in others],
+            ignore_conflicts=True,
+        )
+        for (kind, scheme, value), eid in list(self._known.items()):
+            if kind == "work" and eid in others:
+                self._known[(kind, scheme, value)] = survivor
+        result.merged += len(others)
+
+    def _defer(self, conn: Connection, items: list[tuple[WorkRecord, int]]) -> None:
+        rows = [{"raw_record_id": raw, "scheme": ext.scheme, "value": ext.value} for r, raw in items for ext in strong_ids("work", r.ids)[:1]]
+        insert_rows(conn, DeferredRecord.__table__, rows, ignore_conflicts=True)
+
+    def _attach_deferred(self, conn: Connection, new_ids: list[dict], now: datetime, result: BatchResult) -> None:
+        """Records that waited for a work now in the graph join it."""
+        if not new_ids or conn.execute(select(DeferredRecord.__table__.c.raw_record_id).limit(1)).first() is None:
+            return
+        d_t = DeferredRecord.__table__
+        waiting: list[int] = []
+        for chunk in _chunks(new_ids):
+            for row in chunk:
+                waiting += [r[0] for r in conn.execute(select(d_t.c.raw_record_id).where(d_t.c.scheme == row["scheme"], d_t.c.value == row["value"]))]
+        if not waiting:
+            return
+        conn.execute(delete(d_t).where(d_t.c.raw_record_id.in_(waiting)))
+        loaded = self._load_records(conn, waiting)
+        raws = [raw for raw in waiting if raw in loaded]
+        result.deferred -= len(raws)
+        self._write_works(conn, [loaded[r] for r in raws], raws, now, result)
+
+    def _apply_merged_ids(self, conn: Connection, items: list[tuple[MergedIdRecord, int]], now: datetime, result: BatchResult) -> None:
+        """A source merged one of its ids into another: when both are works here they are folded
+        together; when only one is, the other id becomes an alias of it."""
+        for rec, raw in items:
+            keys = [(rec.kind, rec.old.scheme, rec.old.value), (rec.kind, rec.new.scheme, rec.new.value)]
+            self._load_known(conn, keys)
+            old, new = (self._known.get(k) for k in keys)
+            if old is not None and new is not None and old != new and rec.kind == "work":
+                self._fold_works(conn, new, [old], now, result)
+                self.rewrite_in(conn, [new], now, result)
+            elif (old is None) != (new is None):
+                present = old if old is not None else new
+                missing = rec.new if old is not None else rec.old
+                row = {"entity_kind": rec.kind, "scheme": missing.scheme, "value": missing.value, "entity_id": present, "raw_record_id": raw}
+                self._insert_ignore(conn, ExternalIdRow.__table__, [row])
+                self._remember([row])
+
+    def rewrite_in(self, conn: Connection, work_ids: Sequence[int], now: datetime, result: BatchResult) -> None:
+        """Rebuild works from their stored records (after a fold, or to apply a changed policy)."""
+        contributions = self._contributions(conn, work_ids)
+        raws = [raw for rows in contributions.values() for _, _, raw in rows]
+        loaded = self._load_records(conn, raws)
+        raws = [r for r in raws if r in loaded]
+        if raws:
+            self._write_works(conn, [loaded[r] for r in raws], raws, now, result)
+
+    def rewrite(self, work_ids: Sequence[int]) -> BatchResult:
+        result = BatchResult()
+        with self.store.begin(write=True) as conn:
+            self.rewrite_in(conn, work_ids, _now(), result)
         return result
 
     def _link_waiting_citations(self, conn: Connection, new_ids: list[dict]) -> None:
@@ -355,7 +672,7 @@ class Writer:
             )
             conn.execute(delete(aff_t).where(aff_t.c.authorship_id.in_(select(a_t.c.id).where(a_t.c.work_id.in_(chunk)))))
             conn.execute(delete(a_t).where(a_t.c.work_id.in_(chunk)))
-            for model in (Location, WorkTopic):
+            for model in (Location, WorkTopic, WorkConflict, WorkSignal):
                 t = model.__table__
                 conn.execute(delete(t).where(t.c.work_id.in_(chunk)))
             c_t = Citation.__table__
@@ -447,23 +764,32 @@ class Writer:
             new_rows: dict[int, dict] = {}
             for (r, _), m in zip(authors, matches):
                 if m.entity_id is None:
-                    new_rows[m.group] = {"display_name": r.display_name[:500], "orcid": r.orcid, "open_to_collaborate": False, "created_at": now, "updated_at": now}
+                    new_rows[m.group] = {"display_name": (r.display_name or r.orcid or "")[:500], "orcid": r.orcid, "open_to_collaborate": False, "created_at": now, "updated_at": now}
             groups = list(new_rows)
             created = dict(zip(groups, self._insert_returning(conn, au_t, [new_rows[g] for g in groups])))
             id_rows, names = [], set()
+            work_refs: dict[tuple[int, str, str], dict] = {}
             for (r, raw), m, ks in zip(authors, matches, keys):
                 aid = m.entity_id if m.entity_id is not None else created[m.group]
                 touched.add(aid)
                 if m.entity_id is not None:
-                    values = {"display_name": r.display_name[:500], "updated_at": now}
-                    conn.execute(update(au_t).where(au_t.c.id == aid).values(**values))
+                    if r.display_name:  # a document without a name part (a works list) keeps the name
+                        conn.execute(update(au_t).where(au_t.c.id == aid).values(display_name=r.display_name[:500], updated_at=now))
                     if r.orcid:
                         conn.execute(update(au_t).where(au_t.c.id == aid, au_t.c.orcid.is_(None)).values(orcid=r.orcid))
                 id_rows += [{"entity_kind": "author", "scheme": k.scheme, "value": k.value, "entity_id": aid, "raw_record_id": raw} for k in ks if ("author", k.scheme, k.value) not in self._known]
-                names |= {(aid, n[:500]) for n in (r.display_name, *r.name_variants)}
+                names |= {(aid, n[:500]) for n in (r.display_name, *r.name_variants) if n}
+                for ref in r.works:
+                    for ext in ref.ids:
+                        work_refs[(aid, ext.scheme, ext.value)] = {
+                            "author_id": aid, "scheme": ext.scheme, "value": ext.value[:255], "title": ref.title,
+                            "publication_year": ref.publication_year, "type": (ref.type or "")[:40] or None,
+                            "asserted_by": (ref.source_name or "")[:255] or None, "raw_record_id": raw,
+                        }
             self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
             self._remember(id_rows)
             self._insert_ignore(conn, AuthorName.__table__, [{"author_id": a, "name": n} for a, n in sorted(names)])
+            insert_rows(conn, AuthorWorkRef.__table__, list(work_refs.values()), update_on=("author_id", "scheme", "value"))
         for kind, model in (("source", Source), ("institution", Institution)):
             entities = [(r.record, raw) for r, raw in items if isinstance(r, EntityRecord) and r.kind == kind]
             if not entities:
@@ -485,7 +811,7 @@ class Writer:
         slots = []  # (record index, authorship)
         key_lists: list[list[ExternalId]] = []
         for i in reps:
-            work_key = records[i].ids[0].value
+            work_key = f"w{work_of[i]}"  # the stored work's id: stable while its sources change
             for a in records[i].authorships:
                 slots.append((i, a))
                 key_lists.append(author_ids(a.author, work_key, a.position))
@@ -527,6 +853,11 @@ class Writer:
                     "author_id": aid,
                     "is_corresponding": a.is_corresponding,
                     "raw_record_id": raw_ids[i],
+                    "orcid": a.author.orcid,
+                    "emails": ",".join(a.emails)[:2000] or None,
+                    "claim_source": a.claim.source if a.claim else None,
+                    "claim_account": a.claim.account[:255] if a.claim else None,
+                    "claim_status": (a.claim.status or "")[:40] or None if a.claim else None,
                 }
                 for (i, a), aid in zip(slots, author_of)
             ],
