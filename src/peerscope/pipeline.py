@@ -23,7 +23,7 @@ from pathlib import Path
 import orjson
 
 from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
-from peerscope.errors import InputError
+from peerscope.errors import InputError, SourceError
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.normalize.ids import normalize_openalex
 from peerscope.normalize.limits import check_record
@@ -299,7 +299,7 @@ def recorded_pages(read: Callable[[Path], Iterable[Page]], paths: Iterable[Path]
         for file in recording_files(path):
             try:
                 yield from read(file)
-            except InputError as exc:
+            except (InputError, SourceError) as exc:  # a recorded error answer is a bad input here
                 yield _unreadable(file.name, exc.message)
 
 

@@ -38,7 +38,7 @@ def test_console_script_and_module_both_work() -> None:
 
 def test_db_upgrade_check_and_json(runner: CliRunner, tmp_path: Path) -> None:
     up = orjson.loads(run(runner, "db", "upgrade", "--data-dir", str(tmp_path), "--json"))
-    assert up["from"] is None and up["to"] == "0001"
+    assert up["from"] is None and up["to"] == "0002"
     assert (tmp_path / "peerscope.db").exists()
     check = orjson.loads(run(runner, "db", "check", "--data-dir", str(tmp_path), "--json"))
     assert check == {**check, "ok": True, "problems": []}
@@ -70,7 +70,7 @@ def test_commands_refuse_a_missing_or_unmigrated_database(runner: CliRunner, tmp
 
 def test_ingest_json_report_and_idempotence(runner: CliRunner, tmp_path: Path) -> None:
     first = orjson.loads(run(runner, "ingest", "openalex", str(SAMPLE), "--data-dir", str(tmp_path), "--json"))
-    assert (first["records"], first["inserted"], first["unchanged"]) == (6, 6, 0)
+    assert (first["read"], first["inserted"], first["unchanged"], first["quarantined"]) == (6, 6, 0, 0)
     second = orjson.loads(run(runner, "ingest", "openalex", str(SAMPLE), "--data-dir", str(tmp_path), "--json"))
     assert (second["inserted"], second["unchanged"]) == (0, 6)
     derived = orjson.loads(run(runner, "derive", "--data-dir", str(tmp_path), "--json"))
@@ -82,6 +82,10 @@ def test_ingest_bad_input_names_file_and_line(runner: CliRunner, tmp_path: Path)
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "W1", "title": "fine"}\n[1, 2\n')
     result = runner.invoke(cli, ["ingest", "openalex", str(bad), "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 3  # the good record is in, the bad one quarantined, and the exit code says so
+    assert "1 quarantined" in result.stdout
+    assert "bad.jsonl:2: not valid JSON" in result.stderr
+    result = runner.invoke(cli, ["ingest", "openalex", str(bad), "--strict", "--data-dir", str(tmp_path / "e")])
     assert result.exit_code == 3
     assert "bad.jsonl:2: not valid JSON" in result.stderr
     result = runner.invoke(cli, ["ingest", "openalex", str(tmp_path / "missing.jsonl"), "--data-dir", str(tmp_path / "d"), "--json"])
