@@ -155,6 +155,17 @@ def test_full_work_xml_is_carried_for_its_owner() -> None:
     assert a.display_name == ""
 
 
+def test_sandbox_uri_and_older_work_types() -> None:
+    doc = {
+        "orcid-identifier": {"uri": "https://sandbox.orcid.org/0000-0002-7319-2192"},
+        "person": {"name": {"credit-name": {"value": "Sandbox Person"}}},
+        "activities-summary": {"works": {"group": [{"work-summary": [{"title": {"title": {"value": "Old"}}, "type": "JOURNAL_ARTICLE"}]}]}},
+    }
+    a = orcid.normalize(doc, WHEN, "s")
+    assert a.orcid == "0000-0002-7319-2192" and a.display_name == "Sandbox Person"
+    assert a.works[0].type == "journal-article"
+
+
 def test_parts_of_one_person_have_distinct_source_ids() -> None:
     ids = {record(n).provenance.source_id for n in ("person.xml", "works.xml", "employments.xml")}
     assert len(ids) == 3

@@ -42,10 +42,11 @@ Mapping:
   e.g. ``100000001``), LEI -> ``lei``; an identifier that does not look like its kind is dropped.
 - ``works``: one WorkRef per work summary (a group holds one per asserting source), with the ids
   the summary marks ``self`` (``doi``, ``arxiv``, ``pmid``, ``pmc`` -> ``pmcid``, ``eid`` ->
-  ``scopus_eid``, ``isbn``, ``bibcode``), the title, the publication year, ORCID's work type as
-  written (``journal-article``) and ``source_name``: who asserted it at ORCID (a member's client
-  such as ``Crossref Metadata Search``, or the person's own name). A summary with neither an id
-  nor a title is dropped.
+  ``scopus_eid``, ``isbn``, ``bibcode``; a ``version-of`` or ``part-of`` id names another work),
+  the title, the publication year, ORCID's work type (``journal-article``; the upper-case form of
+  older documents is lower-cased) and ``source_name``: who asserted it at ORCID (a member's
+  client such as ``Crossref Metadata Search``, or the person's own name). A summary with neither
+  an id nor a title is dropped.
 """
 
 from __future__ import annotations
@@ -528,7 +529,7 @@ def _work_ref(work: Any) -> WorkRef | None:
         ids=ids,
         title=title[:MAX_TITLE] if title else None,
         publication_year=_year(work.get("publication-date")),
-        type=kind.lower() if kind else None,
+        type=kind.lower().replace("_", "-") if kind else None,
         source_name=_text(_get(work, "source", "source-name")),
     )
 

@@ -306,7 +306,10 @@ class Writer:
                 for k, it in todo
             ],
         )
-        all_records = [it.record for _, it in todo]
+        self._write_normalized(conn, [it.record for _, it in todo], raw_ids, now, result)
+        return result
+
+    def _write_normalized(self, conn: Connection, all_records: Sequence[SourceItem], raw_ids: Sequence[int], now: datetime, result: BatchResult) -> None:
         entity_items = [
             (r, raw) for r, raw in zip(all_records, raw_ids) if not isinstance(r, (WorkRecord, ReferenceListRecord, MergedIdRecord))
         ]
@@ -324,6 +327,20 @@ class Writer:
         if merged_ids:
             result.entities += len(merged_ids)
             self._apply_merged_ids(conn, merged_ids, now, result)
+
+    def replay(self, raw_ids: Sequence[int]) -> BatchResult:
+        """Build canonical rows again from stored payloads (by raw record id, in the order given),
+        in one transaction: what ``peerscope rebuild`` and a canonical import run."""
+        result = BatchResult()
+        raw_t = RawRecord.__table__
+        with self.store.begin(write=True) as conn:
+            found: dict[int, SourceItem] = {}
+            for chunk in _chunks(sorted(set(raw_ids))):
+                rows = conn.execute(select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk)))
+                for rid, source, payload, retrieved in rows:
+                    found[rid] = renormalize(source, bytes(payload), retrieved, f"raw record {rid}")
+            ordered = [rid for rid in raw_ids if rid in found]
+            self._write_normalized(conn, [found[r] for r in ordered], ordered, _now(), result)
         return result
 
     def _contributions(self, conn: Connection, work_ids: Iterable[int]) -> dict[int, list[tuple[str, str, int]]]:
