@@ -120,9 +120,11 @@ def _comparable(field: str, r: WorkRecord) -> str | None:
         return str(r.publication_year) if r.publication_year else None
     if field == "type":
         return r.type
-    if field == "venue":
-        name = _venue_name(r)
-        return _NON_ALNUM.sub("", ascii_fold(name).casefold()) if name else None
+    if field == "venue":  # a preprint server is where a version sits, not a rival venue
+        loc = r.primary_location
+        if loc is None or loc.source is None or loc.source.type == "repository":
+            return None
+        return _NON_ALNUM.sub("", ascii_fold(loc.source.display_name).casefold()) or None
     raise KeyError(field)
 
 
@@ -202,29 +204,36 @@ def _bylines(records: Sequence[WorkRecord]) -> tuple[tuple[AuthorshipRecord, ...
     return tuple(base), ordered[0].provenance.source
 
 
-def _location_key(loc: LocationRecord) -> tuple[str, str]:
-    return (loc.source.ids[0].value if loc.source and loc.source.ids else "", loc.landing_page_url or "")
+def _urls(loc: LocationRecord) -> set[str]:
+    return {u.rstrip("/") for u in (loc.landing_page_url, loc.pdf_url) if u}
 
 
 def _locations(records: Sequence[WorkRecord], venue_source: str | None) -> tuple[tuple[LocationRecord, ...], tuple[str, ...]]:
-    seen: set[tuple[str, str]] = set()
-    venues: set[str] = set()
-    out: list[tuple[LocationRecord, str]] = []
+    """One location per venue (the first source by the venue policy describes it; later ones
+    fill what it lacks), plus venue-less locations at addresses no kept location has. Two
+    sources' venues are one when they share an id (an ISSN) or, within this work, a name."""
+    kept: list[list] = []  # [location, source, venue ids]
     for r in _ordered("venue", records):
         for loc in r.locations:
-            key = _location_key(loc)
-            # the same venue from two sources is one location unless both name distinct pages
-            if key in seen or (key[0] and key[0] in venues and not loc.landing_page_url):
+            ids = {(i.scheme, i.value) for i in loc.source.ids} if loc.source else set()
+            if loc.source:  # within one work, venues of one name are one venue whatever ids sources give
+                ids.add(("name", _NON_ALNUM.sub("", ascii_fold(loc.source.display_name).casefold())))
+            same = next((k for k in kept if (ids & k[2]) or (_urls(loc) & _urls(k[0]))), None)
+            if same is not None:
+                have: LocationRecord = same[0]
+                if have.source is None and loc.source is not None:  # the same address, now with its venue
+                    same[0] = replace(loc, is_primary=have.is_primary, pdf_url=loc.pdf_url or have.pdf_url, is_oa=have.is_oa or loc.is_oa)
+                    same[1] = r.provenance.source
+                else:
+                    same[0] = replace(have, pdf_url=have.pdf_url or loc.pdf_url, license=have.license or loc.license, is_oa=have.is_oa or loc.is_oa)
+                same[2] |= ids
                 continue
-            seen.add(key)
-            if key[0]:
-                venues.add(key[0])
             primary = loc.is_primary and r.provenance.source == venue_source
-            out.append((replace(loc, is_primary=primary) if primary != loc.is_primary else loc, r.provenance.source))
-    if out and not any(loc.is_primary for loc, _ in out):
-        out[0] = (replace(out[0][0], is_primary=True), out[0][1])
-    out.sort(key=lambda p: not p[0].is_primary)
-    return tuple(loc for loc, _ in out), tuple(s for _, s in out)
+            kept.append([replace(loc, is_primary=primary) if primary != loc.is_primary else loc, r.provenance.source, ids])
+    if kept and not any(k[0].is_primary for k in kept):
+        kept[0][0] = replace(kept[0][0], is_primary=True)
+    kept.sort(key=lambda k: not k[0].is_primary)
+    return tuple(k[0] for k in kept), tuple(k[1] for k in kept)
 
 
 def _union(values: Sequence[Sequence]) -> tuple:

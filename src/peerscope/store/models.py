@@ -105,7 +105,7 @@ class Work(Base):
     source_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
-    categories: Mapped[str | None] = mapped_column(Text)  # source subject labels, space separated, primary first
+    categories: Mapped[str | None] = mapped_column(Text)  # source subject labels, a JSON list, primary first
     journal_ref: Mapped[str | None] = mapped_column(Text)
     notices: Mapped[str | None] = mapped_column(String(255))  # "retraction", "expression_of_concern", ... comma separated
     # which source each field came from when several sources describe the work (JSON object

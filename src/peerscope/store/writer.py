@@ -484,7 +484,7 @@ class Writer:
                 "raw_record_id": raw_for(i, "title"),
                 "source_updated_at": r.updated_date,
                 "updated_at": now,
-                "categories": " ".join(r.categories) or None,
+                "categories": orjson.dumps(list(r.categories)).decode() if r.categories else None,
                 "journal_ref": r.journal_ref,
                 "notices": ",".join(r.notices)[:255] or None,
                 "field_sources": orjson.dumps(info.field_sources, option=orjson.OPT_SORT_KEYS).decode() if info else None,
@@ -848,6 +848,12 @@ class Writer:
                 new_rows[new_groups[m.group]]["orcid"] = a.author.orcid
         created = self._insert_returning(conn, Author.__table__, new_rows)
         author_of = [m.entity_id if m.entity_id is not None else created[new_groups[m.group]] for m in matches]
+        # a stored author without an ORCID iD takes the one a source now asserts on their byline
+        found_orcid = {m.entity_id: a.author.orcid for (_i, a), m in zip(slots, matches) if m.entity_id is not None and a.author.orcid}
+        if found_orcid:
+            au_t = Author.__table__
+            for aid, orcid in found_orcid.items():
+                conn.execute(update(au_t).where(au_t.c.id == aid, au_t.c.orcid.is_(None)).values(orcid=orcid))
         id_rows = []
         seen: set[tuple[str, str]] = set()
         for (i, _a), ks, aid in zip(slots, key_lists, author_of):
