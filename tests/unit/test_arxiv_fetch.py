@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -105,8 +106,11 @@ def test_malformed_ids_are_refused_before_asking(httpserver: HTTPServer, api: Po
         list(arxiv.fetch_atom(api, id_list="2101.00001,abc"))
     with pytest.raises(InputError, match="give a query or a list"):
         list(arxiv.fetch_atom(api))
-    with pytest.raises(InputError, match="at least 1"):
+    with pytest.raises(InputError, match="page_size at least 1"):
         list(arxiv.fetch_atom(api, query="x", page_size=0))
+    with pytest.raises(InputError, match="0 or more"):
+        list(arxiv.fetch_atom(api, query="x", start=-1))
+    assert list(arxiv.fetch_atom(api, query="x", start=100, max_results=0)) == []  # a resumed search that had already read all it asked for
     assert httpserver.log == []
 
 
@@ -145,7 +149,7 @@ def test_list_records_follows_resumption_tokens(httpserver: HTTPServer, oai: Pol
     httpserver.expect_ordered_request("/oai", query_string=query(verb="ListRecords", resumptionToken="token-page-2")).respond_with_data(
         (FIXTURES / "oai_listrecords_arxiv_last.xml").read_text(), content_type=XML_TYPE
     )
-    pages = list(arxiv.fetch_oai(oai, set="cs", from_="2021-01-01", until="2021-03-31"))
+    pages = list(arxiv.fetch_oai(oai, set="cs", from_=date(2021, 1, 1), until=datetime(2021, 3, 31, 12, 0)))
     httpserver.check_assertions()
     assert [p.cursor for p in pages] == ["token-page-2", None]
     assert [len(p.payloads) for p in pages] == [2, 1]

@@ -276,17 +276,18 @@ def fetch_atom(
     page_size: int = 100,
 ) -> Iterator[Page]:
     """Works of an arXiv search (``query``, arXiv's ``search_query`` syntax) or a list of ids,
-    ``page_size`` at a time from ``start`` until ``max_results`` entries (counted from ``start``)
-    or the end of the results. Each page's cursor is the ``start`` that continues after it; ids
-    asked for that arXiv does not have are reported in the last page's ``not_found``."""
+    ``page_size`` at a time from ``start`` until ``max_results`` entries (counted from ``start``;
+    0 asks for nothing) or the end of the results. Each page's cursor is the ``start`` that
+    continues after it; ids asked for that arXiv does not have are reported in the last page's
+    ``not_found``."""
     ids = [i.strip() for i in (id_list.split(",") if isinstance(id_list, str) else id_list or []) if i and i.strip()]
     if not query and not ids:
         raise InputError("arXiv search: give a query or a list of arXiv ids")
     malformed = [i for i in ids if bare_id(i) is None]
     if malformed:  # arXiv would answer 400 with an error entry; say so before asking
         raise InputError(f"arXiv search: not arXiv ids: {', '.join(malformed)}")
-    if start < 0 or max_results < 1 or page_size < 1:
-        raise InputError("arXiv search: start must be 0 or more, max_results and page_size at least 1")
+    if start < 0 or max_results < 0 or page_size < 1:
+        raise InputError("arXiv search: start and max_results must be 0 or more, page_size at least 1")
     page_size = min(page_size, ATOM_MAX_PAGE)
     end = start + max_results
     position = start
@@ -318,6 +319,8 @@ def fetch_atom(
 def _day(value: date | str | None, name: str) -> str | None:
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        value = value.date()
     text = value.isoformat() if isinstance(value, date) else str(value).strip()
     try:
         date.fromisoformat(text)
