@@ -321,3 +321,11 @@ def test_transport_can_be_injected() -> None:
     client = PoliteClient("t", "https://api.example.org/v1", contact="a@b.org", rate_per_second=100, transport=httpx.MockTransport(handler))
     with client:
         assert client.get("things").json() == {"path": "/v1/things"}
+
+
+def test_orcid_client_asks_for_json(httpserver: HTTPServer) -> None:
+    seen, handler = sequence(Response("{}", content_type="application/json"))
+    httpserver.expect_request("/v3.0/0000-0002-1825-0097/record").respond_with_handler(handler)
+    with client_for(Settings(orcid_base_url=httpserver.url_for("/v3.0")), "orcid") as client:
+        client.get("0000-0002-1825-0097/record")
+    assert seen[0].headers["Accept"] == "application/json"

@@ -393,6 +393,10 @@ SOURCES: dict[str, tuple[str, str, str | None, str | None]] = {
 }
 
 
+# ORCID answers XML unless asked for JSON
+ACCEPT: dict[str, dict[str, str]] = {"orcid": {"Accept": "application/json"}}
+
+
 def client_for(settings: Any, source: str, **overrides: Any) -> PoliteClient:
     """The client for ``source`` (``openalex``, ``arxiv``, ``arxiv_oai``, ``crossref``, ``s2``,
     ``orcid``, ``hf``) built from ``settings``: its base URL, rate, the shared timeout and retry
@@ -403,7 +407,7 @@ def client_for(settings: Any, source: str, **overrides: Any) -> PoliteClient:
         url_key, rate_key, secret_key, header = SOURCES[source]
     except KeyError:
         raise ConfigError(f"unknown source {source!r} for HTTP; known: {', '.join(sorted(SOURCES))}") from None
-    headers: dict[str, str] = dict(overrides.pop("headers", None) or {})
+    headers: dict[str, str] = {**ACCEPT.get(source, {}), **(overrides.pop("headers", None) or {})}
     if secret_key and header:
         secret = getattr(settings, secret_key, None)
         value = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret

@@ -310,10 +310,21 @@ class AuthorWorkRef(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    asserted_by: Mapped[str] = mapped_column(String(255), primary_key=True)  # "" when the record does not say
     title: Mapped[str | None] = mapped_column(Text)
     publication_year: Mapped[int | None] = mapped_column(Integer)
     type: Mapped[str | None] = mapped_column(String(40))
-    asserted_by: Mapped[str | None] = mapped_column(String(255))
+    raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
+
+
+class AuthorInstitutionRef(Base):
+    """An institution a person's own record lists (ORCID employments): evidence, not a byline."""
+
+    __tablename__ = "author_institution_refs"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # 0 = current or most recent first, as the record orders them
     raw_record_id: Mapped[int] = mapped_column(ForeignKey("raw_records.id"))
 
 

@@ -8,6 +8,7 @@ hash) is skipped before anything else happens, which is what makes re-ingesting 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from peerscope.normalize.records import (
     TopicRecord,
     WorkRecord,
 )
+from peerscope.normalize.names import ascii_fold
 from peerscope.normalize.registry import renormalize
 from peerscope.resolve.identifiers import Key, Match, author_ids, resolve_batch, strong_ids
 from peerscope.resolve.merge import MergedWork, merge_works, reference_only
@@ -37,6 +39,7 @@ from peerscope.store.models import (
     AuthorName,
     Authorship,
     AuthorshipAffiliation,
+    AuthorInstitutionRef,
     AuthorWorkRef,
     Citation,
     DeferredRecord,
@@ -120,6 +123,11 @@ def _venue_row(s: SourceRecord) -> dict:
 
 def _institution_row(s: InstitutionRecord) -> dict:
     return {"display_name": s.display_name[:500], "country_code": (s.country_code or None) and s.country_code[:2], "type": s.type}
+
+
+def clean_title_key(title: str) -> str:
+    """A title as a key: case, accents, punctuation and spacing folded."""
+    return re.sub(r"[\W_]+", " ", ascii_fold(title).casefold()).strip()[:255]
 
 
 def payload_hash(payload: bytes) -> str:
@@ -785,7 +793,8 @@ class Writer:
             groups = list(new_rows)
             created = dict(zip(groups, self._insert_returning(conn, au_t, [new_rows[g] for g in groups])))
             id_rows, names = [], set()
-            work_refs: dict[tuple[int, str, str], dict] = {}
+            work_refs: dict[tuple[int, str, str, str], dict] = {}
+            employers: list[tuple[int, int, tuple[InstitutionRecord, ...]]] = []
             for (r, raw), m, ks in zip(authors, matches, keys):
                 aid = m.entity_id if m.entity_id is not None else created[m.group]
                 touched.add(aid)
@@ -797,16 +806,31 @@ class Writer:
                 id_rows += [{"entity_kind": "author", "scheme": k.scheme, "value": k.value, "entity_id": aid, "raw_record_id": raw} for k in ks if ("author", k.scheme, k.value) not in self._known]
                 names |= {(aid, n[:500]) for n in (r.display_name, *r.name_variants) if n}
                 for ref in r.works:
-                    for ext in ref.ids:
-                        work_refs[(aid, ext.scheme, ext.value)] = {
-                            "author_id": aid, "scheme": ext.scheme, "value": ext.value[:255], "title": ref.title,
-                            "publication_year": ref.publication_year, "type": (ref.type or "")[:40] or None,
-                            "asserted_by": (ref.source_name or "")[:255] or None, "raw_record_id": raw,
+                    # a work listed without an identifier is kept by its title
+                    keys = [(e.scheme, e.value[:255]) for e in ref.ids] or ([("title", clean_title_key(ref.title))] if ref.title else [])
+                    for scheme, value in keys:
+                        asserted = (ref.source_name or "")[:255]
+                        work_refs[(aid, scheme, value, asserted)] = {
+                            "author_id": aid, "scheme": scheme, "value": value, "asserted_by": asserted, "title": ref.title,
+                            "publication_year": ref.publication_year, "type": (ref.type or "")[:40] or None, "raw_record_id": raw,
                         }
+                if r.last_known_institutions:
+                    employers.append((aid, raw, r.last_known_institutions))
             self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
             self._remember(id_rows)
             self._insert_ignore(conn, AuthorName.__table__, [{"author_id": a, "name": n} for a, n in sorted(names)])
-            insert_rows(conn, AuthorWorkRef.__table__, list(work_refs.values()), update_on=("author_id", "scheme", "value"))
+            insert_rows(conn, AuthorWorkRef.__table__, list(work_refs.values()), update_on=("author_id", "scheme", "value", "asserted_by"))
+            if employers:
+                insts = [inst for _, _, found in employers for inst in found if inst.ids]
+                inst_ids = self._resolve_entities(conn, "institution", insts, [list(i.ids) for i in insts], _institution_row, [raw for _, raw, found in employers for inst in found if inst.ids])
+                it = iter(inst_ids)
+                ref_rows: dict[tuple[int, int], dict] = {}
+                ir_t = AuthorInstitutionRef.__table__
+                for aid, raw, found in employers:
+                    conn.execute(delete(ir_t).where(ir_t.c.author_id == aid))  # the record's latest list replaces the previous
+                    for pos, inst in enumerate(i for i in found if i.ids):
+                        ref_rows.setdefault((aid, next(it)), {"position": pos, "raw_record_id": raw})
+                insert_rows(conn, ir_t, [{"author_id": a, "institution_id": i, **v} for (a, i), v in ref_rows.items()], update_on=("author_id", "institution_id"))
         for kind, model in (("source", Source), ("institution", Institution)):
             entities = [(r.record, raw) for r, raw in items if isinstance(r, EntityRecord) and r.kind == kind]
             if not entities:

@@ -1,8 +1,8 @@
-"""sources: contributions, conflicts, signals, quarantine, checkpoints
+"""sources: contributions, conflicts, signals, evidence from people's own records, quarantine, checkpoints
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 08:21:03.807199
+Create Date: 2026-11-26 08:38:53.150386
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,18 +40,29 @@ def upgrade() -> None:
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quarantine_source'), ['source'], unique=False)
 
+    op.create_table('author_institution_refs',
+    sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('institution_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('raw_record_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_institution_refs_author_id_authors')),
+    sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_author_institution_refs_institution_id_institutions')),
+    sa.ForeignKeyConstraint(['raw_record_id'], ['raw_records.id'], name=op.f('fk_author_institution_refs_raw_record_id_raw_records')),
+    sa.PrimaryKeyConstraint('author_id', 'institution_id', name=op.f('pk_author_institution_refs')),
+    sqlite_with_rowid=False
+    )
     op.create_table('author_work_refs',
     sa.Column('author_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('scheme', sa.String(length=16), nullable=False),
     sa.Column('value', sa.String(length=255), nullable=False),
+    sa.Column('asserted_by', sa.String(length=255), nullable=False),
     sa.Column('title', sa.Text(), nullable=True),
     sa.Column('publication_year', sa.Integer(), nullable=True),
     sa.Column('type', sa.String(length=40), nullable=True),
-    sa.Column('asserted_by', sa.String(length=255), nullable=True),
     sa.Column('raw_record_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_author_work_refs_author_id_authors')),
     sa.ForeignKeyConstraint(['raw_record_id'], ['raw_records.id'], name=op.f('fk_author_work_refs_raw_record_id_raw_records')),
-    sa.PrimaryKeyConstraint('author_id', 'scheme', 'value', name=op.f('pk_author_work_refs')),
+    sa.PrimaryKeyConstraint('author_id', 'scheme', 'value', 'asserted_by', name=op.f('pk_author_work_refs')),
     sqlite_with_rowid=False
     )
     op.create_table('deferred_records',
@@ -147,6 +158,7 @@ def downgrade() -> None:
 
     op.drop_table('deferred_records')
     op.drop_table('author_work_refs')
+    op.drop_table('author_institution_refs')
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_quarantine_source'))
 
