@@ -392,3 +392,47 @@ def test_long_hostile_input_is_quick() -> None:
         start = time.perf_counter()
         strip_markup(text)
         assert time.perf_counter() - start < 5
+
+
+# -- robustness -----------------------------------------------------------------------------------
+
+JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.floats(allow_nan=False), st.text(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)),
+    max_leaves=12,
+)
+FIELDS = [
+    "type", "subtype", "title", "abstract", "author", "container-title", "ISSN", "issn-type", "publisher", "published",
+    "published-print", "published-online", "issued", "posted", "deposited", "is-referenced-by-count", "reference",
+    "updated-by", "update-to", "license", "link", "resource", "relation", "alternative-id", "subject", "language", "institution",
+]  # fmt: skip
+
+
+@given(st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=8))
+def test_any_shape_of_the_other_fields_gives_a_work(fields: dict) -> None:
+    data = {**fields, "DOI": "10.5555/x", "title": ["A title"]}
+    if isinstance(fields.get("type"), str) and fields["type"] in crossref.CONTAINER_TYPES:
+        data["type"] = "journal-article"
+    try:
+        w = crossref.normalize(data, WHEN, "x")
+    except InputError as exc:  # only absurd sizes may be refused
+        assert "characters" in exc.message
+        return
+    assert isinstance(w, WorkRecord) and w.title == "A title" and w.ids[0] == ExternalId("doi", "10.5555/x")
+    assert len({i.scheme for i in w.ids}) == len(w.ids)  # at most one id of each scheme
+    assert all(r.scheme == "doi" and r.value.startswith("10.") for r in w.referenced_works)
+
+
+@given(
+    st.lists(st.one_of(st.text(max_size=30), st.sampled_from(["arXiv:2101.00001", "PMID:123", "518462", "pmid 99", "arxiv.org/abs/2101.00002"])), max_size=4),
+    st.lists(st.fixed_dictionaries({"id-type": st.sampled_from(["pmid", "arxiv", "doi", "other"]), "id": st.one_of(st.text(max_size=20), st.sampled_from(["123", "2101.00001", "10.48550/arXiv.2101.00003"]))}), max_size=3),
+)
+def test_other_ids_are_valid_unambiguous_or_absent(alternative: list[str], same: list[dict]) -> None:
+    w = crossref.normalize({"DOI": "10.5555/x", "title": ["t"], "alternative-id": alternative, "relation": {"is-identical-to": same}}, WHEN, "x")
+    assert isinstance(w, WorkRecord)
+    for ext in w.ids[1:]:
+        assert ext.scheme in ("arxiv", "pmid")
+        if ext.scheme == "pmid":
+            assert ext.value.isdigit()
+        else:
+            assert re.match(r"^\d{4}\.\d{4,5}$|^[a-z][a-z\-]*(\.[a-z]{2})?/\d{7}$", ext.value)

@@ -268,3 +268,29 @@ def test_junk_never_normalises_to_an_author_or_paper_id(value: object) -> None:
     assert author is None or (author.isdigit() and not author.startswith("0"))
     found = s2.paper_ref(value)
     assert found is None or found.value
+
+
+JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.floats(allow_nan=False), st.text(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)),
+    max_leaves=12,
+)
+PAPER_FIELDS = [
+    "corpusId", "externalIds", "abstract", "venue", "publicationVenue", "year", "publicationDate", "publicationTypes",
+    "journal", "citationCount", "isOpenAccess", "openAccessPdf", "fieldsOfStudy", "s2FieldsOfStudy", "authors", "references",
+]  # fmt: skip
+
+
+@given(st.dictionaries(st.sampled_from(PAPER_FIELDS), JSON, max_size=8))
+def test_any_shape_of_the_other_paper_fields_gives_a_work(fields: dict) -> None:
+    w = paper({**fields, "paperId": PAPER_ID, "title": "A title"})
+    assert w.title == "A title" and w.ids[0] == ExternalId("s2", PAPER_ID)
+    assert all(r.scheme == "s2" for r in w.referenced_works)
+    assert w.cited_by_count >= 0 and all(isinstance(c, str) for c in w.categories)
+
+
+@given(st.dictionaries(st.sampled_from(["externalIds", "aliases", "affiliations", "paperCount", "citationCount"]), JSON, max_size=5))
+def test_any_shape_of_the_other_author_fields_gives_an_author(fields: dict) -> None:
+    record = s2.normalize({**fields, "authorId": "42", "name": "A. Person"}, WHEN, "x")
+    assert isinstance(record, AuthorRecord) and record.ids[0] == ExternalId("s2", "42")
+    assert record.works_count is None or record.works_count >= 0

@@ -324,7 +324,7 @@ def _datetime(value: Any) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(text)
             return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     year, month, day = date_parts(value)
     return datetime(year, month, day) if year and month and day else None
@@ -378,6 +378,11 @@ _SAME_WORK_RELATIONS = ("is-identical-to", "is-same-as")
 _READING_LICENCES = ("vor", "unspecified", "am")
 
 
+def _items(value: Any) -> list[Any]:
+    """A field that should be a list, or nothing."""
+    return value if isinstance(value, list) else []
+
+
 def _str(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -394,7 +399,7 @@ def _first_str(value: Any) -> str:
 
 def work_type(work: dict[str, Any]) -> str:
     crossref_type = _str(work.get("type"))
-    for update in work.get("update-to") or []:
+    for update in _items(work.get("update-to")):
         if isinstance(update, dict) and update.get("type") in _NOTICE_TYPES:
             return _NOTICE_TYPES[update["type"]]
     if crossref_type == "posted-content" and work.get("subtype") in ("dissertation", "report"):
@@ -412,7 +417,7 @@ def _own_ids(work: dict[str, Any], doi: str) -> tuple[ExternalId, ...]:
     arxivs: list[str | None] = [normalize_arxiv(doi)] if doi.startswith("10.48550/") else []
     relation = work.get("relation") if isinstance(work.get("relation"), dict) else {}
     for rel in _SAME_WORK_RELATIONS:
-        for item in relation.get(rel) or []:
+        for item in _items(relation.get(rel)):
             if not isinstance(item, dict):
                 continue
             kind = _str(item.get("id-type")).lower()
@@ -425,7 +430,7 @@ def _own_ids(work: dict[str, Any], doi: str) -> tuple[ExternalId, ...]:
                 other = normalize_doi(value)
                 if other and other.startswith("10.48550/"):
                     arxivs.append(normalize_arxiv(other))
-    for alt in work.get("alternative-id") or []:
+    for alt in _items(work.get("alternative-id")):
         text = _str(alt)
         lowered = text.lower()
         if lowered.startswith(("pmid:", "pmid ")):
@@ -446,11 +451,11 @@ def venue_key(name: str) -> str:
 
 def _issns(work: dict[str, Any]) -> list[str]:
     typed: dict[str, list[Any]] = {}
-    for item in work.get("issn-type") or []:
+    for item in _items(work.get("issn-type")):
         if isinstance(item, dict):
             typed.setdefault(_str(item.get("type")), []).append(item.get("value"))
     ordered = typed.pop("print", []) + typed.pop("electronic", []) + [v for vs in typed.values() for v in vs]
-    ordered += list(work.get("ISSN") or []) if isinstance(work.get("ISSN"), list) else []
+    ordered += _items(work.get("ISSN"))
     return list(dict.fromkeys(i for i in (normalize_issn(v) for v in ordered) if i))
 
 
@@ -458,7 +463,7 @@ def _venue(work: dict[str, Any], publisher: str | None) -> SourceRecord | None:
     crossref_type = _str(work.get("type"))
     name = strip_markup(_first_str(work.get("container-title")), paragraphs=False)
     if not name and crossref_type == "posted-content":
-        for inst in work.get("institution") or []:
+        for inst in _items(work.get("institution")):
             if isinstance(inst, dict) and _str(inst.get("name")):
                 name = strip_markup(inst["name"], paragraphs=False)
                 break
@@ -472,7 +477,7 @@ def _venue(work: dict[str, Any], publisher: str | None) -> SourceRecord | None:
 def _licence(work: dict[str, Any]) -> tuple[str | None, bool]:
     """(licence URL of the version of record, whether it is open from publication)."""
     by_version: dict[str, dict[str, Any]] = {}
-    for item in work.get("license") or []:
+    for item in _items(work.get("license")):
         if isinstance(item, dict) and _str(item.get("URL")):
             by_version.setdefault(_str(item.get("content-version")).lower(), item)
     for version in _READING_LICENCES:
@@ -487,7 +492,7 @@ def _licence(work: dict[str, Any]) -> tuple[str | None, bool]:
 
 def _pdf(work: dict[str, Any]) -> str | None:
     pdfs = [
-        item for item in work.get("link") or []
+        item for item in _items(work.get("link"))
         if isinstance(item, dict) and _str(item.get("content-type")).lower() == "application/pdf" and _str(item.get("URL"))
     ]
     pdfs.sort(key=lambda item: item.get("content-version") != "vor")  # stable: keeps order otherwise
@@ -511,7 +516,7 @@ def _person_name(author: dict[str, Any]) -> str:
 
 
 def _authorships(work: dict[str, Any]) -> tuple[AuthorshipRecord, ...]:
-    raw = [a for a in work.get("author") or [] if isinstance(a, dict)]
+    raw = [a for a in _items(work.get("author")) if isinstance(a, dict)]
     raw.sort(key=lambda a: a.get("sequence") != "first")  # stable: Crossref's order otherwise
     out: list[AuthorshipRecord] = []
     for author in raw:
@@ -521,7 +526,7 @@ def _authorships(work: dict[str, Any]) -> tuple[AuthorshipRecord, ...]:
         affiliations = tuple(
             AffiliationRecord(text, None)
             for text in dict.fromkeys(
-                _clean_text(a["name"]) for a in author.get("affiliation") or [] if isinstance(a, dict) and isinstance(a.get("name"), str)
+                _clean_text(a["name"]) for a in _items(author.get("affiliation")) if isinstance(a, dict) and isinstance(a.get("name"), str)
             )
             if text
         )
@@ -537,12 +542,12 @@ def _authorships(work: dict[str, Any]) -> tuple[AuthorshipRecord, ...]:
 
 
 def _references(work: dict[str, Any]) -> tuple[ExternalId, ...]:
-    found = (normalize_doi(r.get("DOI")) for r in work.get("reference") or [] if isinstance(r, dict) and r.get("DOI"))
+    found = (normalize_doi(r.get("DOI")) for r in _items(work.get("reference")) if isinstance(r, dict) and r.get("DOI"))
     return tuple(ExternalId("doi", d) for d in dict.fromkeys(d for d in found if d))
 
 
 def _notices(work: dict[str, Any]) -> tuple[str, ...]:
-    kinds = (NOTICES.get(_str(u.get("type")).lower()) for u in work.get("updated-by") or [] if isinstance(u, dict))
+    kinds = (NOTICES.get(_str(u.get("type")).lower()) for u in _items(work.get("updated-by")) if isinstance(u, dict))
     return tuple(dict.fromkeys(k for k in kinds if k))
 
 
@@ -589,7 +594,7 @@ def work_from_crossref(work: Any, retrieved_at: datetime, where: str = "record")
     year, published = publication_when(work)
     notices = _notices(work)
     language = _str(work.get("language")) or None
-    subjects = tuple(dict.fromkeys(s.strip() for s in work.get("subject") or [] if isinstance(s, str) and s.strip()))
+    subjects = tuple(dict.fromkeys(s.strip() for s in _items(work.get("subject")) if isinstance(s, str) and s.strip()))
     return WorkRecord(
         ids=_own_ids(work, doi),
         title=title,
@@ -620,7 +625,7 @@ def work_from_crossref(work: Any, retrieved_at: datetime, where: str = "record")
 
 def _other_id(kind: str, item: dict[str, Any]) -> str | None:
     if kind == "journal":
-        issns = [i for i in (normalize_issn(v) for v in item.get("ISSN") or []) if i]
+        issns = [i for i in (normalize_issn(v) for v in _items(item.get("ISSN"))) if i]
         if issns:
             return f"journal:{issns[0]}"
     for key in ("id", "DOI", "prefix", "title", "primary-name", "name"):

@@ -124,6 +124,11 @@ TYPE_ORDER = (
 # -- identifiers ---------------------------------------------------------------------------------
 
 
+def _items(value: Any) -> list[Any]:
+    """A field that should be a list, or nothing."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return ""
@@ -246,7 +251,7 @@ def _count(value: Any) -> int | None:
 
 
 def work_type(paper: dict[str, Any], ids: tuple[ExternalId, ...]) -> str | None:
-    types = {t for t in paper.get("publicationTypes") or [] if isinstance(t, str)}
+    types = {t for t in _items(paper.get("publicationTypes")) if isinstance(t, str)}
     for name, ours in TYPE_ORDER:
         if name in types:
             return ours
@@ -259,7 +264,7 @@ def work_type(paper: dict[str, Any], ids: tuple[ExternalId, ...]) -> str | None:
 
 
 def _venue(paper: dict[str, Any]) -> SourceRecord | None:
-    types = paper.get("publicationTypes") or []
+    types = _items(paper.get("publicationTypes"))
     conference = isinstance(types, list) and "Conference" in types
     pv = paper.get("publicationVenue") if isinstance(paper.get("publicationVenue"), dict) else {}
     journal = paper.get("journal") if isinstance(paper.get("journal"), dict) else {}
@@ -323,13 +328,13 @@ def _orcid(obj: dict[str, Any]) -> str | None:
 
 
 def _affiliations(obj: dict[str, Any]) -> tuple[AffiliationRecord, ...]:
-    names = (plain(a) if isinstance(a, str) else plain(a.get("name")) if isinstance(a, dict) else "" for a in obj.get("affiliations") or [])
+    names = (plain(a) if isinstance(a, str) else plain(a.get("name")) if isinstance(a, dict) else "" for a in _items(obj.get("affiliations")))
     return tuple(AffiliationRecord(n, None) for n in dict.fromkeys(n for n in names if n))
 
 
 def _authorships(paper: dict[str, Any]) -> tuple[AuthorshipRecord, ...]:
     out: list[AuthorshipRecord] = []
-    for raw in paper.get("authors") or []:
+    for raw in _items(paper.get("authors")):
         if not isinstance(raw, dict):
             continue
         name = clean_name(_text(raw.get("name")))
@@ -348,8 +353,8 @@ def _authorships(paper: dict[str, Any]) -> tuple[AuthorshipRecord, ...]:
 
 
 def _categories(paper: dict[str, Any]) -> tuple[str, ...]:
-    found = [f for f in paper.get("fieldsOfStudy") or [] if isinstance(f, str)]
-    found += [f.get("category") for f in paper.get("s2FieldsOfStudy") or [] if isinstance(f, dict) and isinstance(f.get("category"), str)]
+    found = [f for f in _items(paper.get("fieldsOfStudy")) if isinstance(f, str)]
+    found += [f.get("category") for f in _items(paper.get("s2FieldsOfStudy")) if isinstance(f, dict) and isinstance(f.get("category"), str)]
     return tuple(dict.fromkeys(f.strip() for f in found if f and f.strip()))
 
 
@@ -428,7 +433,7 @@ def author_from_s2(author: Any, retrieved_at: datetime, where: str = "record") -
     dblp = external.get("DBLP")
     dblp_names = [clean_name(_text(d)) for d in (dblp if isinstance(dblp, list) else [dblp])]
     ids = (ExternalId("s2", author_id),) + tuple(ExternalId("dblp", d) for d in dict.fromkeys(d for d in dblp_names if d and len(d) <= 200))
-    variants = (clean_name(_text(a)) for a in author.get("aliases") or [])
+    variants = (clean_name(_text(a)) for a in _items(author.get("aliases")))
     return AuthorRecord(
         ids=ids,
         display_name=name,
