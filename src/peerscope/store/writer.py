@@ -872,12 +872,6 @@ class Writer:
                 new_rows[new_groups[m.group]]["orcid"] = a.author.orcid
         created = self._insert_returning(conn, Author.__table__, new_rows)
         author_of = [m.entity_id if m.entity_id is not None else created[new_groups[m.group]] for m in matches]
-        # a stored author without an ORCID iD takes the one a source now asserts on their byline
-        found_orcid = {m.entity_id: a.author.orcid for (_i, a), m in zip(slots, matches) if m.entity_id is not None and a.author.orcid}
-        if found_orcid:
-            au_t = Author.__table__
-            for aid, orcid in found_orcid.items():
-                conn.execute(update(au_t).where(au_t.c.id == aid, au_t.c.orcid.is_(None)).values(orcid=orcid))
         id_rows = []
         seen: set[tuple[str, str]] = set()
         for (i, _a), ks, aid in zip(slots, key_lists, author_of):
@@ -887,6 +881,12 @@ class Writer:
                     id_rows.append({"entity_kind": "author", "scheme": k.scheme, "value": k.value, "entity_id": aid, "raw_record_id": raw_ids[i]})
         self._insert_ignore(conn, ExternalIdRow.__table__, id_rows)
         self._remember(id_rows)
+        # a stored author without an ORCID iD takes the one a source now asserts on their byline
+        created_ids = set(created)
+        orcid_found = [(r["value"], r["entity_id"]) for r in id_rows if r["scheme"] == "orcid" and r["entity_id"] not in created_ids]
+        if orcid_found:
+            mark = "?" if conn.dialect.name == "sqlite" else "%s"
+            conn.exec_driver_sql(f"UPDATE authors SET orcid = {mark} WHERE id = {mark} AND orcid IS NULL", orcid_found)
         names = {(aid, n[:500]) for (_i, a), aid in zip(slots, author_of) for n in (a.author.display_name, a.raw_author_name) if n}
         self._insert_ignore(conn, AuthorName.__table__, [{"author_id": aid, "name": n} for aid, n in sorted(names)])
         ship_ids = self._insert_returning(
