@@ -118,7 +118,7 @@ _TOKEN = re.compile(
     r"!--.*?(?:-->|\Z)"  # comment (an unterminated one runs to the end)
     r"|!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
     r"|![^>]*(?:>|\Z)"  # declaration
-    r"|\?.*?(?:\?>|\Z)"  # processing instruction
+    r"|\?[^>]*(?:>|\Z)"  # processing instruction
     r"|(?P<close>/)?(?P<name>[A-Za-z][\w.:-]*)" + _ATTRS + r"\s*(?P<selfclose>/)?>"
     r")",
     re.DOTALL,
@@ -140,7 +140,6 @@ _BLOCK = frozenset(
         "disp-quote", "caption", "fig", "statement", "def-list", "def-item", "disp-formula", "boxed-text",
     ]
 )  # fmt: skip
-_VOID = frozenset(["br", "hr", "img", "inline-graphic", "graphic", "meta", "link", "input", "col", "area", "base", "wbr"])
 _DROP = frozenset(["script", "style", "annotation", "annotation-xml", "object-id", "head"])
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u200e\u200f\u202a-\u202e\ufeff]")
@@ -183,7 +182,7 @@ def _paragraphs(text: str) -> list[str]:
             continue
         local = _local(name)
         closing = m.group("close") is not None
-        if local in _DROP and not m.group("selfclose") and local not in _VOID:
+        if local in _DROP and not m.group("selfclose"):
             if closing:
                 if local in dropping:
                     while dropping and dropping.pop() != local:
