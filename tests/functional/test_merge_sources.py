@@ -212,3 +212,27 @@ def test_combinations_of_two_sources_always_make_one_work(tmp_path: Path) -> Non
         expected = 2 if set(pair) in ({"openalex", "hf"}, {"crossref", "hf"}) else 1
         assert q(s, "SELECT count(*) FROM works")[0][0] == expected, pair
         s.dispose()
+
+
+def test_api_and_page_show_every_source_and_the_conflicts(merged: Store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from peerscope.config import Settings
+    from peerscope.serve.app import create_app
+    from peerscope.serve.ids import public_id
+
+    settings = Settings(data_dir=tmp_path, database_url=merged.describe())
+    with TestClient(create_app(settings, store=merged)) as client:
+        body = client.get(f"/api/works/doi:{DOI}").json()
+        prov = body["provenance"]
+        assert (prov["source"], prov["source_id"]) == ("crossref", DOI)
+        assert sorted(r["source"] for r in prov["records"]) == ["arxiv", "crossref", "hf", "openalex", "s2"]
+        assert prov["field_sources"]["abstract"] == "arxiv"
+        years = next(c for c in prov["conflicts"] if c["field"] == "publication_year")
+        assert years["chosen_source"] == "crossref" and years["values"]["arxiv"] == "2021"
+        assert {(s["kind"], s["value"]) for s in body["community_signals"]} >= {("upvotes", 12.0), ("comments", 2.0)}
+        assert body["categories"][:2] == ["cs.LG", "cs.SI"] and body["journal_ref"].startswith("J. Sparse Graphs")
+        page = client.get(f"/works/{public_id('work', the_work(merged))}").text
+        assert "Merged from 5 source records" in page
+        assert "publication year: arxiv “2021”" in page
+        assert "12 upvotes" in page and "submitted by curator" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import orjson
 from sqlalchemy import Connection, func, select
 
 from peerscope.store.db import Store
@@ -25,6 +26,9 @@ from peerscope.store.models import (
     Source,
     Topic,
     Work,
+    WorkConflict,
+    WorkRecordRow,
+    WorkSignal,
     WorkTopic,
 )
 from peerscope.store.views import (
@@ -33,12 +37,14 @@ from peerscope.store.views import (
     AuthorSummary,
     BylineEntry,
     CollaboratorView,
+    ConflictView,
     IdView,
     InstitutionView,
     LocationView,
     Page,
     ProvenanceView,
     Ref,
+    SignalView,
     TopicView,
     VenueView,
     WorkDetail,
@@ -220,7 +226,33 @@ def get_work(store: Store, work_id: int) -> WorkDetail | None:
         )
         ref_count = conn.execute(select(func.count()).select_from(C).where(C.c.citing_work_id == work_id)).scalar_one()
         cited_by = conn.execute(select(func.count()).select_from(C).where(C.c.cited_work_id == work_id)).scalar_one()
+        R, RR = WorkRecordRow.__table__, RawRecord.__table__
+        records = tuple(
+            ProvenanceView(r.source, r.source_id, r.retrieved_at, r.ingested_at)
+            for r in conn.execute(
+                select(RR.c.source, RR.c.source_id, RR.c.retrieved_at, RR.c.ingested_at)
+                .select_from(R.join(RR, RR.c.id == R.c.raw_record_id))
+                .where(R.c.work_id == work_id)
+                .order_by(RR.c.source, RR.c.source_id)
+            )
+        )
+        WC, WS = WorkConflict.__table__, WorkSignal.__table__
+        conflicts = tuple(
+            ConflictView(r.field, r.chosen_source, orjson.loads(r.values_json))
+            for r in conn.execute(select(WC).where(WC.c.work_id == work_id).order_by(WC.c.field))
+        )
+        signals = tuple(
+            SignalView(r.source, r.kind, r.observed_on, r.value, r.actor)
+            for r in conn.execute(select(WS).where(WS.c.work_id == work_id).order_by(WS.c.observed_on.desc(), WS.c.kind))
+        )
         return WorkDetail(
+            records=records,
+            field_sources=orjson.loads(w.field_sources) if w.field_sources else None,
+            conflicts=conflicts,
+            signals=signals,
+            categories=tuple(orjson.loads(w.categories)) if w.categories else (),
+            journal_ref=w.journal_ref,
+            notices=tuple(n for n in (w.notices or "").split(",") if n),
             summary=summary,
             ids=_ids_of(conn, "work", [work_id]).get(work_id, ()),
             language=w.language,

@@ -80,6 +80,22 @@ class ProvenanceView:
 
 
 @dataclass(frozen=True, slots=True)
+class ConflictView:
+    field: str
+    chosen_source: str
+    values: dict[str, str]  # source -> the value it gives
+
+
+@dataclass(frozen=True, slots=True)
+class SignalView:
+    source: str
+    kind: str
+    observed_on: date
+    value: float
+    actor: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class WorkSummary:
     id: int
     title: str
@@ -111,6 +127,13 @@ class WorkDetail:
     source_updated_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    records: tuple[ProvenanceView, ...] = ()  # every source record describing the work
+    field_sources: dict[str, str] | None = None  # field -> source, when several sources describe it
+    conflicts: tuple[ConflictView, ...] = ()
+    signals: tuple[SignalView, ...] = ()
+    categories: tuple[str, ...] = ()
+    journal_ref: str | None = None
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

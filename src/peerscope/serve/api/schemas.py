@@ -104,11 +104,34 @@ class OpenAccess(BaseModel):
     oa_url: str | None = None
 
 
-class Provenance(BaseModel):
+class SourceRecordOut(BaseModel):
     source: str
     source_id: str
     retrieved_at: datetime
     ingested_at: datetime
+
+
+class ConflictOut(BaseModel):
+    field: str
+    chosen_source: str = Field(description="The source the merge policy took the value from.")
+    values: dict[str, str] = Field(description="Each source's value.")
+
+
+class Provenance(SourceRecordOut):
+    """The record the work's title came from, every source record that describes the work, and
+    which source each field came from (see the merge policy in the documentation)."""
+
+    records: list[SourceRecordOut] = Field(default_factory=list)
+    field_sources: dict[str, str] | None = Field(None, description="Field -> source, when several sources describe the work; otherwise every field comes from the one record.")
+    conflicts: list[ConflictOut] = Field(default_factory=list)
+
+
+class SignalOut(BaseModel):
+    source: str
+    kind: str = Field(description="upvotes, comments or featured")
+    observed_on: date
+    value: float
+    actor: str | None = None
 
 
 class WorkOut(BaseModel):
@@ -134,6 +157,10 @@ class WorkOut(BaseModel):
     referenced_works: list[str] = Field(default_factory=list, description="Referenced works present in this graph.")
     referenced_works_count: int = 0
     provenance: Provenance | None = None
+    community_signals: list[SignalOut] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list, description="Source subject labels (arXiv categories first).")
+    journal_ref: str | None = None
+    notices: list[str] = Field(default_factory=list, description="retraction, expression_of_concern, correction, as sources mark them.")
     updated_date: datetime | None = None
     created_date: datetime | None = None
 
@@ -270,7 +297,18 @@ def work_out(w: WorkSummary, detail: WorkDetail | None = None) -> WorkOut:
         cited_by_count=w.cited_by_count,
         referenced_works=[public_id("work", r.id) for r in detail.references] if detail else [],
         referenced_works_count=detail.references_count if detail else 0,
-        provenance=Provenance(**vars_of(detail.provenance)) if detail else None,
+        provenance=Provenance(
+            **vars_of(detail.provenance),
+            records=[SourceRecordOut(**vars_of(r)) for r in detail.records],
+            field_sources=detail.field_sources,
+            conflicts=[ConflictOut(**vars_of(c)) for c in detail.conflicts],
+        )
+        if detail
+        else None,
+        community_signals=[SignalOut(**vars_of(sig)) for sig in detail.signals] if detail else [],
+        categories=list(detail.categories) if detail else [],
+        journal_ref=detail.journal_ref if detail else None,
+        notices=list(detail.notices) if detail else [],
         updated_date=detail.updated_at if detail else None,
         created_date=detail.created_at if detail else None,
     )
