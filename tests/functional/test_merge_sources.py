@@ -236,3 +236,19 @@ def test_api_and_page_show_every_source_and_the_conflicts(merged: Store, tmp_pat
         assert "Merged from 5 source records" in page
         assert "publication year: arxiv “2021”" in page
         assert "12 upvotes" in page and "submitted by curator" in page
+
+
+def test_a_partial_record_waits_for_its_work_and_then_joins_it(store: Store) -> None:
+    partial = ingest_stream(store, file_stream("s2", [MERGE / "s2_partial.json"], semanticscholar.read))
+    assert (partial.inserted, partial.deferred, partial.quarantined, partial.not_found) == (0, 1, 0, 1)
+    assert q(store, "SELECT count(*) FROM works")[0][0] == 0
+    assert q(store, "SELECT count(*) FROM deferred_records")[0][0] == 1
+    ingest(store, "s2")  # the full record of the same paper arrives
+    assert q(store, "SELECT count(*) FROM deferred_records")[0][0] == 0
+    wid = the_work(store)
+    rows = q(store, "SELECT source_id FROM work_records WHERE work_id = :w ORDER BY source_id", w=wid)
+    assert [r[0] for r in rows] == ["a" * 40, "a" * 40 + ":partial"]
+    title = q(store, "SELECT title FROM works WHERE id = :w", w=wid)[0][0]
+    assert title == "Attention Pooling for Sparse Graphs"  # the partial record never blanks a field
+    again = ingest_stream(store, file_stream("s2", [MERGE / "s2_partial.json"], semanticscholar.read))
+    assert (again.inserted, again.deferred, again.unchanged) == (0, 0, 1)

@@ -179,8 +179,6 @@ def test_unrecognised_citing_id_is_an_input_error() -> None:
     [
         ({"title": "t", "paperId": None}, "paperId"),
         ({"paperId": "xyz", "title": "t"}, "paperId"),
-        ({"paperId": PAPER_ID}, "title"),
-        ({"paperId": PAPER_ID, "title": "   "}, "title"),
         ({"authorId": None, "name": "A"}, "authorId"),
         ({"authorId": "12", "name": None}, "name"),
         ({"something": "else"}, "not a Semantic Scholar"),
@@ -190,6 +188,14 @@ def test_missing_id_or_title(data: dict, missing: str) -> None:
     with pytest.raises(InputError) as info:
         s2.normalize(data, WHEN, "batch.json#2")
     assert info.value.message.startswith("batch.json#2: ") and missing in info.value.message
+
+
+@pytest.mark.parametrize("data", [{"paperId": PAPER_ID}, {"paperId": PAPER_ID, "title": "   "}])
+def test_a_paper_without_title_is_a_partial_record(data: dict) -> None:
+    record = s2.normalize(data, WHEN, "batch.json#2")
+    assert isinstance(record, WorkRecord) and record.title == ""
+    assert record.provenance.source_id == f"{PAPER_ID}:partial"  # never replaces the full record
+    assert ExternalId("s2", PAPER_ID) in record.ids
 
 
 def test_absurd_sizes() -> None:

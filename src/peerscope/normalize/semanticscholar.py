@@ -384,8 +384,10 @@ def work_from_s2(paper: Any, retrieved_at: datetime, where: str = "record") -> W
     if isinstance(raw_title, str) and len(raw_title) > MAX_MARKUP:
         raise InputError(f"{where}: paper {paper_id} has a title of {len(raw_title):,} characters")
     title = plain(raw_title)
-    if not title:
-        raise InputError(f"{where}: Semantic Scholar paper {paper_id} has no title")
+    # A paper fetched without its title (a batch asked for authors only) is a partial record: it
+    # adds what it has to the paper once the paper is in the graph, and waits for it until then.
+    # Its own source id keeps it from replacing the full record of the same paper.
+    record_id = paper_id if title else f"{paper_id}:partial"
     if len(title) > MAX_TITLE:
         raise InputError(f"{where}: paper {paper_id} has a title of {len(title):,} characters (more than {MAX_TITLE:,})")
     raw_abstract = paper.get("abstract")
@@ -403,7 +405,7 @@ def work_from_s2(paper: Any, retrieved_at: datetime, where: str = "record") -> W
     return WorkRecord(
         ids=ids,
         title=title,
-        provenance=Provenance(SOURCE, paper_id, retrieved_at),
+        provenance=Provenance(SOURCE, record_id, retrieved_at),
         abstract=abstract,
         type=work_type(paper, ids),
         publication_year=year,
