@@ -59,6 +59,11 @@ class Stream:
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
+    """What a run did. Every record read is counted once: inserted (a new work), updated (a
+    stored work changed), joined (part of a work another record of the run wrote: a second
+    source, a later version), unchanged, entities (people, venues... described on their own),
+    deferred (waiting for its work) or quarantined."""
+
     source: str
     records: int  # payloads read
     inserted: int
@@ -68,6 +73,7 @@ class IngestReport:
     deferred: int
     merged: int
     quarantined: int
+    joined: int
     not_found: int
     authors_recomputed: int
     seconds: float
@@ -87,6 +93,7 @@ class IngestReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "entities": self.entities,
+            "joined": self.joined,
             "deferred": self.deferred,
             "merged": self.merged,
             "quarantined": self.quarantined,
@@ -217,7 +224,7 @@ def ingest_stream(
         saved = writer.checkpoint_of(stream.key)
         if saved is not None and saved.finished:
             log.info("%s: already complete (%d records); nothing to resume", stream.description, saved.records)
-            return IngestReport(stream.source, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, time.perf_counter() - start, resumed_from="finished")
+            return IngestReport(stream.source, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, time.perf_counter() - start, resumed_from="finished")
         if saved is not None:
             resumed_from = saved.cursor
             done = saved.records
@@ -257,6 +264,7 @@ def ingest_stream(
         deferred=total.deferred,
         merged=total.merged,
         quarantined=run.quarantined,
+        joined=total.joined,
         not_found=len(run.not_found),
         authors_recomputed=recomputed,
         seconds=time.perf_counter() - start,

@@ -44,7 +44,7 @@ def _human(d: dict) -> str:
         return "nothing to do: this input was ingested completely before (run without --resume to read it again)"
     line = (
         f"{d['source']}: {d['read']} records read: {d['inserted']} new works, {d['updated']} updated, "
-        f"{d['unchanged']} unchanged, {d['entities']} other entities, {d['merged']} works folded together, "
+        f"{d['joined']} joined another record's work, {d['unchanged']} unchanged, {d['entities']} other entities, {d['merged']} works folded together, "
         f"{d['deferred']} waiting for their work, {d['quarantined']} quarantined, {d['not_found']} not found at the source; "
         f"{d['authors_recomputed']} profiles recomputed; {d['records_per_second']:.0f} records/s"
     )

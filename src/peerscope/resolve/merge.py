@@ -12,8 +12,9 @@ changes the result. The policy, in words:
   Scholar's, arXiv's. Other sources' bylines are aligned to it (same position and family name,
   or a unique family name) and add what it lacks: ORCID iDs, author ids, e-mail addresses,
   affiliations, claim hints.
-- **References**: one source's list, the first of OpenAlex, Crossref, Semantic Scholar that has
-  one (lists from two sources would count a citation twice under two identifiers).
+- **References**: one source's list, the longest (a source's reference pages joined), ties going
+  to OpenAlex, Crossref, Semantic Scholar in that order. Lists from two sources are not mixed:
+  they name the same cited paper by different identifiers and would count it twice.
 - **Locations**: every source's, deduplicated; the primary one is the venue source's.
 - **Open access**: open when any source says so; the URL from OpenAlex, Crossref, Semantic
   Scholar, arXiv in that order.
@@ -236,6 +237,29 @@ def _locations(records: Sequence[WorkRecord], venue_source: str | None) -> tuple
     return tuple(k[0] for k in kept), tuple(k[1] for k in kept)
 
 
+def _page_order(r: WorkRecord) -> tuple[str, int]:
+    """Reference pages in order: their source ids end in the page's offset (``refs:<id>:50``)."""
+    head, _, tail = r.provenance.source_id.rpartition(":")
+    return (head, int(tail)) if tail.isdigit() else (r.provenance.source_id, -1)
+
+
+def _references(records: Sequence[WorkRecord]) -> tuple[tuple[ExternalId, ...], str | None]:
+    """The most complete source's reference list: a source's pages (several records) are joined;
+    the longest list wins, ties by the policy order."""
+    by_source: dict[str, list[WorkRecord]] = {}
+    for r in records:
+        if r.referenced_works:
+            by_source.setdefault(r.provenance.source, []).append(r)
+    if not by_source:
+        return (), None
+    lists = {
+        source: tuple(dict.fromkeys(ref for r in sorted(recs, key=_page_order) for ref in r.referenced_works))
+        for source, recs in by_source.items()
+    }
+    best = min(lists, key=lambda source: (-len(lists[source]), _rank("references", source)))
+    return lists[best], best
+
+
 def _union(values: Sequence[Sequence]) -> tuple:
     return tuple(dict.fromkeys(v for seq in values for v in seq))
 
@@ -270,7 +294,9 @@ def merge_works(records: Sequence[WorkRecord]) -> MergedWork:
     authorships, byline_source = _bylines(records)
     if byline_source:
         sources["authorships"] = byline_source
-    references = take("references", ())
+    references, ref_source = _references(records)
+    if ref_source:
+        sources["references"] = ref_source
     oa_url = take("oa_url")
     base = _ordered("title", records)[0]
     topics = tuple(dict.fromkeys(t for r in _ordered("topics", records) for t in r.topics))

@@ -102,6 +102,7 @@ class BatchResult:
     unchanged: int = 0
     entities: int = 0  # authors, venues, institutions, topics and other kinds described on their own
     deferred: int = 0  # records that complete a work not in the graph yet
+    joined: int = 0  # records that joined a work another record of the same batch wrote
     merged: int = 0  # stored works found to be one and folded together
     work_ids: set[int] = field(default_factory=set)
     author_ids: set[int] = field(default_factory=set)
@@ -112,6 +113,7 @@ class BatchResult:
         self.unchanged += other.unchanged
         self.entities += other.entities
         self.deferred += other.deferred
+        self.joined += other.joined
         self.merged += other.merged
         self.work_ids |= other.work_ids
         self.author_ids |= other.author_ids
@@ -435,6 +437,7 @@ class Writer:
             for i in members:
                 prov = records[i].provenance
                 latest[(prov.source, prov.source_id)] = i
+            result.joined += len(members) - 1  # records that became part of a work another record in the batch makes
             members = sorted(latest.values())
             groups[g] = members
             rep = members[-1]
