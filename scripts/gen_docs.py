@@ -67,7 +67,23 @@ def render_routes() -> str:
     return "\n".join(lines)
 
 
-TARGETS = {"configuration.md": {"settings": render_settings}, "cli.md": {"cli": render_cli}, "api.md": {"routes": render_routes}}
+def render_merge_policy() -> str:
+    from peerscope.resolve.merge import CONFLICT_FIELDS, POLICY
+
+    lines = ["| Field | Sources, most trusted first |", "|---|---|"]
+    for field, order in POLICY.items():
+        lines.append(f"| `{field}` | {' > '.join(order)} |")
+    lines.append("")
+    lines.append("Conflicts are recorded for: " + ", ".join(f"`{f}`" for f in CONFLICT_FIELDS) + ".")
+    return "\n".join(lines)
+
+
+TARGETS = {
+    "configuration.md": {"settings": render_settings},
+    "cli.md": {"cli": render_cli},
+    "api.md": {"routes": render_routes},
+    "sources.md": {"merge-policy": render_merge_policy},
+}
 
 
 def expected(text: str, renderers: dict) -> str:

@@ -20,7 +20,7 @@ def load_generator():  # type: ignore[no-untyped-def]
     return module
 
 
-@pytest.mark.parametrize("file", ["configuration.md", "cli.md", "api.md"])
+@pytest.mark.parametrize("file", ["configuration.md", "cli.md", "api.md", "sources.md"])
 def test_docs_in_step_with_code(file: str) -> None:
     gen = load_generator()
     current = (ROOT / "docs" / file).read_text()
