@@ -285,6 +285,23 @@ def _unreadable(where: str, reason: str) -> Page:
     return Page([Payload(b"", Unreadable(reason), where, _now())], None)
 
 
+KEPT_ANSWER_BYTES = 16 * 1024 * 1024  # an unreadable answer is kept for inspection up to this size
+
+
+def _unreadable_answer(file: Path, message: str) -> Page:
+    """A recorded answer that cannot be read: one quarantined input named by its file (once: the
+    pipeline puts the name before the reason), with its bytes kept so it can be looked at."""
+    reason = message
+    for prefix in (f"{file}: ", f"{file.name}: "):
+        reason = reason.removeprefix(prefix)
+    try:
+        with file.open("rb") as fh:
+            kept = fh.read(KEPT_ANSWER_BYTES)
+    except OSError:
+        kept = b""
+    return Page([Payload(kept, Unreadable(reason), file.name, _now())], None)
+
+
 def openalex_file_pages(paths: Iterable[Path]) -> Iterator[Page]:
     """OpenAlex JSON Lines / documents as pages of up to 1,000 payloads; an unreadable line or
     file becomes a payload the pipeline quarantines."""
@@ -308,7 +325,7 @@ def recorded_pages(read: Callable[[Path], Iterable[Page]], paths: Iterable[Path]
             try:
                 yield from read(file)
             except (InputError, SourceError) as exc:  # a recorded error answer is a bad input here
-                yield _unreadable(file.name, exc.message)
+                yield _unreadable_answer(file, exc.message)
 
 
 def file_stream(source: str, paths: list[Path], read: Callable[[Path], Iterable[Page]] | None = None) -> Stream:

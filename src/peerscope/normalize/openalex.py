@@ -34,8 +34,6 @@ from peerscope.normalize.records import (
 )
 
 SOURCE = "openalex"
-MAX_TITLE = 2000
-MAX_ABSTRACT = 100_000
 
 
 def rebuild_abstract(inverted: Any) -> str | None:
@@ -62,7 +60,7 @@ def rebuild_abstract(inverted: Any) -> str | None:
     words = [str(w) for w in slots if w is not None] + [str(w) for _, w in overflow]
     if not words:
         return None
-    return " ".join(words)[:MAX_ABSTRACT]
+    return " ".join(words)  # an oversized abstract is refused whole by normalize.limits
 
 
 def _date(value: Any) -> date | None:
@@ -300,7 +298,7 @@ def work_from_openalex(payload: Any, retrieved_at: datetime, where: str = "recor
         cited = 0
     return WorkRecord(
         ids=ids,
-        title=title.strip()[:MAX_TITLE],
+        title=title.strip(),
         provenance=Provenance(SOURCE, work_id, retrieved_at),
         abstract=rebuild_abstract(payload.get("abstract_inverted_index")),
         type=payload.get("type") if isinstance(payload.get("type"), str) else None,

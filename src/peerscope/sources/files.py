@@ -89,7 +89,7 @@ def _iter_file(file: Path, retrieved: datetime, tolerant: bool) -> Iterator[Payl
         with _open_bytes(file) as fh:
             first = fh.peek(64)[:64] if hasattr(fh, "peek") else b""
             stripped = first.lstrip()
-            if stripped.startswith(b"[") or (stripped.startswith(b"{") and not _looks_like_jsonl(file)):
+            if stripped.startswith(b"[") or _is_document(file):
                 body = fh.read()
                 yield from _iter_document(file, body, retrieved)
                 return
@@ -109,8 +109,11 @@ def _iter_file(file: Path, retrieved: datetime, tolerant: bool) -> Iterator[Payl
         raise InputError(f"{file}: cannot read{after} ({exc or type(exc).__name__})") from None
 
 
-def _looks_like_jsonl(file: Path) -> bool:
-    return ".jsonl" in file.name
+def _is_document(file: Path) -> bool:
+    """A ``.json`` file is one document whatever it starts with (an HTML error page saved under
+    that name is one bad input, not a bad line per line of markup); ``.jsonl`` and bare ``.gz``
+    files are JSON Lines unless they open with an array."""
+    return file.name.endswith((".json", ".json.gz"))
 
 
 def _iter_document(file: Path, body: bytes, retrieved: datetime) -> Iterator[Payload]:
