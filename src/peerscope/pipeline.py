@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
+from peerscope.derive.profile_counts import CollaborationRule, RefreshReport, refresh_profile_counts
 from peerscope.errors import InputError, SourceError
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.normalize.ids import normalize_openalex
@@ -30,6 +30,7 @@ from peerscope.normalize.limits import check_record
 from peerscope.normalize.registry import normalizer
 from peerscope.sources.base import Page, recording_files
 from peerscope.sources.files import Payload, Unreadable, iter_payloads, list_inputs
+from peerscope.store import derived as store_derived
 from peerscope.store.db import Store
 from peerscope.store.writer import BatchResult, Checkpoint, IngestItem, QuarantineEntry, Writer, payload_hash
 
@@ -224,7 +225,8 @@ def ingest_stream(
         saved = writer.checkpoint_of(stream.key)
         if saved is not None and saved.finished:
             log.info("%s: already complete (%d records); nothing to resume", stream.description, saved.records)
-            return IngestReport(stream.source, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, time.perf_counter() - start, resumed_from="finished")
+            recomputed = derive_pending(store, rule).authors_recomputed  # what a killed run left queued
+            return IngestReport(stream.source, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, recomputed, time.perf_counter() - start, resumed_from="finished")
         if saved is not None:
             resumed_from = saved.cursor
             done = saved.records
@@ -249,11 +251,7 @@ def ingest_stream(
         run.write(batch, f"records:{run.records + len(batch)}" if stream.counted else last_cursor, progress)
     writer.write([], checkpoint=Checkpoint(stream.key, stream.source, stream.description, None, run.records, finished=True))
     total = run.total
-    recomputed = 0
-    if total.author_ids:
-        recomputed = refresh_profile_counts(store, total.author_ids, rule).authors_recomputed
-    if total.work_ids:
-        DatabaseTitleIndex(store).refresh(None if total.inserted > 50_000 else total.work_ids)
+    recomputed = derive_pending(store, rule).authors_recomputed
     return IngestReport(
         source=stream.source,
         records=run.records - done,
@@ -272,6 +270,38 @@ def ingest_stream(
         errors=tuple(run.errors[:20]),
         not_found_ids=tuple(run.not_found[:50]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DeriveReport:
+    profiles: RefreshReport
+    titles_indexed: int
+
+    @property
+    def authors_recomputed(self) -> int:
+        return self.profiles.authors_recomputed
+
+
+FULL_TITLE_INDEX_ABOVE = 50_000  # queued works beyond which the whole title index is rebuilt
+
+
+def derive_pending(store: Store, rule: CollaborationRule = CollaborationRule(), *, everything: bool = False) -> DeriveReport:
+    """Recompute what derives from the works and authors queued by the writes (profile counts,
+    the title index), then take them off the queue; ``everything`` recomputes all of it.
+
+    The queue is committed with each batch, so what a killed run had written but not derived is
+    still queued: any later run finishes it. Each kind leaves the queue only after its derived
+    rows are committed; recomputing twice gives the same rows (unchanged inputs are skipped)."""
+    queued = store_derived.pending(store)
+    authors, works = queued["author"], queued["work"]
+    profiles, indexed = RefreshReport(0, 0, 0, 0), 0
+    if everything or authors:
+        profiles = refresh_profile_counts(store, None if everything else authors, rule)
+        store_derived.clear_pending(store, "author", authors)
+    if everything or works:
+        indexed = DatabaseTitleIndex(store).refresh(None if everything or len(works) > FULL_TITLE_INDEX_ABOVE else works)
+        store_derived.clear_pending(store, "work", works)
+    return DeriveReport(profiles, indexed)
 
 
 # --- streams -----------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from peerscope.errors import InputError
 from peerscope.normalize import semanticscholar as normalizer
 from peerscope.normalize.records import (
     AuthorRecord,

@@ -64,3 +64,53 @@ def test_unchanged_inputs_are_skipped_and_rule_change_recomputes(store: Store) -
         closes = conn.execute(text("SELECT sum(close_collaborators_count) FROM author_stats")).scalar_one()
     assert versions == {CODE_VERSION}
     assert closes == 2  # only Ada and Bob (3 joint works) stay close
+
+
+def _queued(store: Store) -> dict[str, int]:
+    with store.connect() as conn:
+        return dict(conn.execute(text("SELECT entity_kind, count(*) FROM derive_pending GROUP BY entity_kind")).all())
+
+
+def test_a_run_stopped_before_deriving_leaves_its_works_queued_and_the_next_run_derives_them(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writes and the derive queue commit together; the derive stage comes after. A run that
+    dies between them (here: the derive stage fails) leaves every written author and work queued,
+    and the next run of the same stream, though it has nothing left to read, derives them."""
+    from peerscope import pipeline
+
+    def dies(*_args, **_kwargs):
+        raise RuntimeError("stopped before deriving")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "refresh_profile_counts", dies)
+        with pytest.raises(RuntimeError, match="stopped before deriving"):
+            ingest_openalex(store, [corpus / "works"], batch_size=300, resume=True)
+    with store.connect() as conn:
+        works = conn.execute(text("SELECT count(*) FROM works")).scalar_one()
+        authors = conn.execute(text("SELECT count(DISTINCT author_id) FROM authorships WHERE author_id IS NOT NULL")).scalar_one()
+        assert conn.execute(text("SELECT count(*) FROM author_stats")).scalar_one() == 0
+    assert _queued(store) == {"author": authors, "work": works}
+
+    again = ingest_openalex(store, [corpus / "works"], batch_size=300, resume=True)
+    assert again.resumed_from == "finished" and again.records == 0
+    assert again.authors_recomputed == authors
+    assert _queued(store) == {}
+    got, want = stored(store), reference(store, CollaborationRule())
+    assert got == want
+    with store.connect() as conn:
+        if store.is_sqlite:
+            assert conn.execute(text("SELECT count(*) FROM works_fts")).scalar_one() == works
+
+
+def test_derive_command_path_empties_the_queue(store: Store) -> None:
+    from peerscope.pipeline import derive_pending
+
+    ingest_openalex(store, [SAMPLE])
+    assert _queued(store) == {}
+    with store.begin(write=True) as conn:
+        conn.execute(text("INSERT INTO derive_pending (entity_kind, entity_id) SELECT 'work', id FROM works"))
+    report = derive_pending(store, everything=True)
+    assert report.profiles.authors_considered >= 1
+    assert report.titles_indexed >= 1 or not store.is_sqlite  # PostgreSQL's index follows the table itself
+    assert _queued(store) == {}

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, settings_from
-from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
-from peerscope.index.titles import DatabaseTitleIndex
+from peerscope.derive.profile_counts import CollaborationRule
+from peerscope.pipeline import derive_pending
 from peerscope.store.writer import Writer
 
 
@@ -24,6 +24,5 @@ def derive(data_dir: Path | None, database_url: str | None, as_json: bool) -> No
     store = open_store(settings)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     linked = Writer(store).link_citations()
-    report = refresh_profile_counts(store, None, rule)
-    indexed = DatabaseTitleIndex(store).refresh(None)
-    emit({**asdict(report), "citations_linked": linked, "titles_indexed": indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
+    derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
+    emit({**asdict(derived.profiles), "citations_linked": linked, "titles_indexed": derived.titles_indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))

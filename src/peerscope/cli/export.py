@@ -5,7 +5,7 @@ payloads. The format is described in docs/canonical-jsonl.md."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,12 @@ from peerscope.cli.common import (
 )
 from peerscope.cli.ingest import ingest
 from peerscope.config import Settings
-from peerscope.derive.profile_counts import CollaborationRule, refresh_profile_counts
+from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.errors import InputError
-from peerscope.index.titles import DatabaseTitleIndex
+from peerscope.pipeline import derive_pending
 from peerscope.store.db import Store
 from peerscope.store.export import (
     ExportScan,
-    ReplayReport,
     check_export,
     clear_graph,
     export_jsonl,
@@ -48,13 +47,11 @@ def _rule(settings: Settings) -> CollaborationRule:
     return CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
 
 
-def _refresh(store: Store, report: ReplayReport, rule: CollaborationRule, everything: bool) -> dict[str, int]:
-    """Profile counts and the title index of what the replay touched (of everything after a rebuild)."""
-    authors: Iterable[int] | None = None if everything or report.author_ids is None else report.author_ids
-    works: Iterable[int] | None = None if everything or report.work_ids is None else report.work_ids
-    recomputed = refresh_profile_counts(store, authors, rule).authors_recomputed if authors is None or authors else 0
-    indexed = DatabaseTitleIndex(store).refresh(works) if works is None or works else 0
-    return {"authors_recomputed": recomputed, "titles_indexed": indexed}
+def _refresh(store: Store, rule: CollaborationRule, everything: bool) -> dict[str, int]:
+    """Profile counts and the title index of what the replays queued (of everything after a
+    rebuild); what an import cut short had queued is finished here too."""
+    derived = derive_pending(store, rule, everything=everything)
+    return {"authors_recomputed": derived.authors_recomputed, "titles_indexed": derived.titles_indexed}
 
 
 def run_import(
@@ -70,7 +67,7 @@ def run_import(
         staged = stage_import(store, scan, progress=advance)
     with bar("import: replay", staged.pending) as advance:
         replay = replay_pending(store, scan.key, batch_size=batch_size, progress=advance)
-    refreshed = _refresh(store, replay, rule, everything=False)
+    refreshed = _refresh(store, rule, everything=False)
     return {
         "path": str(path),
         "format": scan.header.format,
@@ -100,7 +97,7 @@ def run_rebuild(store: Store, *, batch_size: int = 2000, rule: CollaborationRule
     deleted = clear_graph(store)
     with bar("rebuild: replay", raw_count(store)) as advance:
         replay = replay_all(store, batch_size=batch_size, progress=advance)
-    refreshed = _refresh(store, replay, rule, everything=True)
+    refreshed = _refresh(store, rule, everything=True)
     return {"deleted": deleted, **replay.as_dict(), **refreshed, "seconds": round(time.perf_counter() - start, 3)}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Connection, delete, select, text
 
 from peerscope.store.db import Store
 from peerscope.store.models import (
@@ -14,6 +14,7 @@ from peerscope.store.models import (
     AuthorStats,
     AuthorTopic,
     Collaborator,
+    DerivePending,
     Work,
     WorkTopic,
 )
@@ -48,6 +49,45 @@ class AuthorDerived:
     inputs_hash: str
     topics: tuple[tuple[int, int, float], ...]  # (topic id, works, score)
     collaborators: tuple[tuple[int, int, int | None, int | None, bool], ...]  # (coauthor, joint, first, last, close)
+
+
+PENDING_KINDS = ("author", "work")
+
+
+def mark_pending(conn: Connection, author_ids: Iterable[int], work_ids: Iterable[int]) -> None:
+    """Queue authors and works for the derive stage, inside the caller's transaction (the batch
+    that changed them), so the queue is committed exactly when the change is."""
+    rows = [("author", a) for a in sorted(set(author_ids))] + [("work", w) for w in sorted(set(work_ids))]
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
+        sql = "INSERT OR IGNORE INTO derive_pending (entity_kind, entity_id) VALUES (?, ?)"
+    else:
+        sql = "INSERT INTO derive_pending (entity_kind, entity_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+    for start in range(0, len(rows), 20 * CHUNK):
+        conn.exec_driver_sql(sql, rows[start : start + 20 * CHUNK])
+
+
+def pending(store: Store) -> dict[str, list[int]]:
+    """The queued ids, by kind ("author", "work"), in id order."""
+    t = DerivePending.__table__
+    out: dict[str, list[int]] = {kind: [] for kind in PENDING_KINDS}
+    with store.connect() as conn:
+        for kind, eid in conn.execute(select(t.c.entity_kind, t.c.entity_id).order_by(t.c.entity_kind, t.c.entity_id)):
+            out.setdefault(kind, []).append(eid)
+    return out
+
+
+def clear_pending(store: Store, kind: str, ids: Sequence[int] | None) -> None:
+    """Take ids of one kind off the queue (all of that kind when None) once their derived rows
+    are committed; ids queued again meanwhile by another writer stay only if not among them."""
+    t = DerivePending.__table__
+    with store.begin(write=True) as conn:
+        if ids is None:
+            conn.execute(delete(t).where(t.c.entity_kind == kind))
+            return
+        for start in range(0, len(ids), CHUNK):
+            conn.execute(delete(t).where(t.c.entity_kind == kind, t.c.entity_id.in_(list(ids[start : start + CHUNK]))))
 
 
 def all_author_ids(store: Store) -> list[int]:

@@ -31,11 +31,22 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    delete,
+    func,
+    select,
+    update,
+)
 
 from peerscope.errors import InputError, PeerscopeError, StoreError
 from peerscope.normalize import canonical as fmt
@@ -71,7 +82,6 @@ Progress = Callable[[int], None]
 CHUNK = 500
 PROGRESS_EVERY = 1000
 MAX_ERRORS = 20
-ID_LIMIT = 50_000  # touched works/authors remembered one by one; beyond, everything is refreshed
 KEPT_TABLES = frozenset({"raw_records", "quarantine", "ingest_checkpoints"})
 # when this store wrote a row, not what the graph says: left out of the lines, set again on replay
 WRITE_TIMES = {"works": {"created_at", "updated_at"}, "authors": {"created_at", "updated_at"}, "work_conflicts": {"detected_at"}, "redirects": {"created_at"}}
@@ -124,34 +134,54 @@ def export_counts(conn: Connection) -> dict[str, int]:
     return {kind: _count(conn, tables[kind].__table__) for kind in fmt.KINDS}
 
 
-def _columns(table: Table, row: Any, drop: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
-    skip = WRITE_TIMES.get(table.name, set()) | set(drop)
-    m = row._mapping
-    return {c.name: fmt.value_text(m[c.name]) for c in table.c if c.name not in skip}
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The columns of a table a line carries (write times and the given ones left out), and how
+    their values are written."""
+
+    columns: tuple[Column, ...]
+    names: tuple[str, ...]
+    timed: tuple[int, ...]  # positions of times and dates, written as ISO 8601 text
+
+    def line(self, values: Sequence[Any]) -> dict[str, Any]:
+        if self.timed:
+            values = list(values)
+            for i in self.timed:
+                values[i] = fmt.value_text(values[i])
+        return dict(zip(self.names, values))
 
 
-def _keyset(conn: Connection, table: Table) -> Iterator[list[Any]]:
-    """A table's rows by id, a bounded chunk per query."""
+@cache
+def _shape(table: Table, drop: frozenset[str] = frozenset()) -> _Shape:
+    skip = WRITE_TIMES.get(table.name, set()) | drop
+    columns = tuple(c for c in table.c if c.name not in skip)
+    timed = tuple(i for i, c in enumerate(columns) if isinstance(c.type, (DateTime, Date)))
+    return _Shape(columns, tuple(c.name for c in columns), timed)
+
+
+def _keyset(conn: Connection, table: Table, shape: _Shape) -> Iterator[list[Any]]:
+    """(id, *shape columns) rows of a table by id, a bounded chunk per query."""
     last: int | None = None
     while True:
-        q = select(table).order_by(table.c.id).limit(CHUNK)
+        q = select(table.c.id, *shape.columns).order_by(table.c.id).limit(CHUNK)
         if last is not None:
             q = q.where(table.c.id > last)
         rows = conn.execute(q).all()
         if not rows:
             return
         yield rows
-        last = rows[-1].id
+        last = rows[-1][0]
 
 
-def _by_parent(conn: Connection, table: Table, parent: str, ids: Sequence[int], drop: set[str], order: Any = None) -> dict[int, list[dict[str, Any]]]:
+def _by_parent(conn: Connection, table: Table, parent: str, ids: Sequence[int], drop: frozenset[str] = frozenset(), order: Any = None) -> dict[int, list[dict[str, Any]]]:
     """Rows of ``table`` whose ``parent`` column is one of ``ids``, grouped by it (in ``order``)."""
+    shape = _shape(table, drop | {parent})
     out: dict[int, list[dict[str, Any]]] = {}
-    q = select(table).where(table.c[parent].in_(list(ids)))
+    q = select(table.c[parent], *shape.columns).where(table.c[parent].in_(list(ids)))
     if order is not None:
         q = q.order_by(*order)
     for row in conn.execute(q):
-        out.setdefault(row._mapping[parent], []).append(_columns(table, row, drop | {parent}))
+        out.setdefault(row[0], []).append(shape.line(row[1:]))
     return out
 
 
@@ -189,75 +219,79 @@ def _raw_lines(conn: Connection) -> Iterator[bytes]:
 
 def _quarantine_lines(conn: Connection) -> Iterator[bytes]:
     t = Quarantine.__table__
-    q = select(t).order_by(t.c.id).execution_options(yield_per=CHUNK)
+    shape = _shape(t, frozenset({"id", "payload"}))
+    q = select(t.c.payload, *shape.columns).order_by(t.c.id).execution_options(yield_per=CHUNK)
     for r in conn.execute(q):
-        line = {"kind": "quarantine", **_columns(t, r, {"id", "payload"})}
-        if r.payload is not None:
-            line.update(fmt.encode_payload(bytes(r.payload)))
+        line = {"kind": "quarantine", **shape.line(r[1:])}
+        if r[0] is not None:
+            line.update(fmt.encode_payload(bytes(r[0])))
         yield fmt.dumps_line(line)
 
 
 def _checkpoint_lines(conn: Connection) -> Iterator[bytes]:
-    t = IngestCheckpoint.__table__
-    rows = sorted(conn.execute(select(t)).all(), key=lambda r: r.stream)
-    for r in rows:
-        yield fmt.dumps_line({"kind": "checkpoint", **_columns(t, r)})
+    shape = _shape(IngestCheckpoint.__table__)
+    lines = [shape.line(r) for r in conn.execute(select(*shape.columns))]
+    for line in sorted(lines, key=lambda d: d["stream"]):
+        yield fmt.dumps_line({"kind": "checkpoint", **line})
 
 
 def _work_lines(conn: Connection) -> Iterator[bytes]:
-    w_t, a_t, aff_t = Work.__table__, Authorship.__table__, AuthorshipAffiliation.__table__
-    for rows in _keyset(conn, w_t):
-        wids = [r.id for r in rows]
+    w_t, a_t, aff_t, loc_t = Work.__table__, Authorship.__table__, AuthorshipAffiliation.__table__, Location.__table__
+    work, ship, aff = _shape(w_t), _shape(a_t, frozenset({"id", "work_id"})), _shape(aff_t, frozenset({"id", "authorship_id"}))
+    for rows in _keyset(conn, w_t, work):
+        wids = [r[0] for r in rows]
         ids = _external_ids(conn, "work", wids)
         ships: dict[int, list[dict[str, Any]]] = {}
         ship_of: dict[int, dict[str, Any]] = {}
-        for row in conn.execute(select(a_t).where(a_t.c.work_id.in_(wids)).order_by(a_t.c.work_id, a_t.c.position)):
-            d = {**_columns(a_t, row, {"id", "work_id"}), "affiliations": []}
-            ships.setdefault(row.work_id, []).append(d)
-            ship_of[row.id] = d
+        q = select(a_t.c.id, a_t.c.work_id, *ship.columns).where(a_t.c.work_id.in_(wids)).order_by(a_t.c.work_id, a_t.c.position)
+        for row in conn.execute(q):
+            d = {**ship.line(row[2:]), "affiliations": []}
+            ships.setdefault(row[1], []).append(d)
+            ship_of[row[0]] = d
         ship_ids = list(ship_of)
         for start in range(0, len(ship_ids), CHUNK):
-            q = select(aff_t).where(aff_t.c.authorship_id.in_(ship_ids[start : start + CHUNK])).order_by(aff_t.c.id)
+            q = select(aff_t.c.authorship_id, *aff.columns).where(aff_t.c.authorship_id.in_(ship_ids[start : start + CHUNK])).order_by(aff_t.c.id)
             for row in conn.execute(q):
-                ship_of[row.authorship_id]["affiliations"].append(_columns(aff_t, row, {"id", "authorship_id"}))
-        loc_t = Location.__table__
-        locations = _by_parent(conn, loc_t, "work_id", wids, {"id"}, (loc_t.c.id,))
-        topics = _sorted(_by_parent(conn, WorkTopic.__table__, "work_id", wids, set()), "topic_id")
-        refs = _sorted(_by_parent(conn, Citation.__table__, "citing_work_id", wids, set()), "cited_scheme", "cited_value")
-        contributions = _sorted(_by_parent(conn, WorkRecordRow.__table__, "work_id", wids, set()), "source", "source_id")
-        conflicts = _sorted(_by_parent(conn, WorkConflict.__table__, "work_id", wids, set()), "field")
-        signals = _sorted(_by_parent(conn, WorkSignal.__table__, "work_id", wids, set()), "source", "kind", "observed_on")
+                ship_of[row[0]]["affiliations"].append(aff.line(row[1:]))
+        locations = _by_parent(conn, loc_t, "work_id", wids, frozenset({"id"}), (loc_t.c.id,))
+        topics = _sorted(_by_parent(conn, WorkTopic.__table__, "work_id", wids), "topic_id")
+        refs = _sorted(_by_parent(conn, Citation.__table__, "citing_work_id", wids), "cited_scheme", "cited_value")
+        contributions = _sorted(_by_parent(conn, WorkRecordRow.__table__, "work_id", wids), "source", "source_id")
+        conflicts = _sorted(_by_parent(conn, WorkConflict.__table__, "work_id", wids), "field")
+        signals = _sorted(_by_parent(conn, WorkSignal.__table__, "work_id", wids), "source", "kind", "observed_on")
         for r in rows:
+            wid = r[0]
             yield fmt.dumps_line({
                 "kind": "work",
-                **_columns(w_t, r),
-                "ids": ids.get(r.id, []),
-                "authorships": ships.get(r.id, []),
-                "locations": locations.get(r.id, []),
-                "topics": topics.get(r.id, []),
-                "references": refs.get(r.id, []),
-                "contributions": contributions.get(r.id, []),
-                "conflicts": conflicts.get(r.id, []),
-                "signals": signals.get(r.id, []),
+                **work.line(r[1:]),
+                "ids": ids.get(wid, []),
+                "authorships": ships.get(wid, []),
+                "locations": locations.get(wid, []),
+                "topics": topics.get(wid, []),
+                "references": refs.get(wid, []),
+                "contributions": contributions.get(wid, []),
+                "conflicts": conflicts.get(wid, []),
+                "signals": signals.get(wid, []),
             })
 
 
 def _author_lines(conn: Connection) -> Iterator[bytes]:
     au_t, n_t = Author.__table__, AuthorName.__table__
-    for rows in _keyset(conn, au_t):
-        aids = [r.id for r in rows]
+    author = _shape(au_t)
+    for rows in _keyset(conn, au_t, author):
+        aids = [r[0] for r in rows]
         ids = _external_ids(conn, "author", aids)
         names: dict[int, list[str]] = {}
         for aid, name in conn.execute(select(n_t.c.author_id, n_t.c.name).where(n_t.c.author_id.in_(aids))):
             names.setdefault(aid, []).append(name)
-        refs = _sorted(_by_parent(conn, AuthorWorkRef.__table__, "author_id", aids, set()), "scheme", "value")
+        refs = _sorted(_by_parent(conn, AuthorWorkRef.__table__, "author_id", aids), "scheme", "value")
         for r in rows:
             yield fmt.dumps_line({
                 "kind": "author",
-                **_columns(au_t, r),
-                "ids": ids.get(r.id, []),
-                "names": sorted(names.get(r.id, [])),
-                "work_refs": refs.get(r.id, []),
+                **author.line(r[1:]),
+                "ids": ids.get(r[0], []),
+                "names": sorted(names.get(r[0], [])),
+                "work_refs": refs.get(r[0], []),
             })
 
 
@@ -265,28 +299,30 @@ def _entity_lines(kind: str) -> Callable[[Connection], Iterator[bytes]]:
     table = ENTITY_TABLES[kind].__table__
 
     def lines(conn: Connection) -> Iterator[bytes]:
-        for rows in _keyset(conn, table):
-            ids = _external_ids(conn, kind, [r.id for r in rows])
+        shape = _shape(table)
+        for rows in _keyset(conn, table, shape):
+            ids = _external_ids(conn, kind, [r[0] for r in rows])
             for r in rows:
-                yield fmt.dumps_line({"kind": kind, **_columns(table, r), "ids": ids.get(r.id, [])})
+                yield fmt.dumps_line({"kind": kind, **shape.line(r[1:]), "ids": ids.get(r[0], [])})
 
     return lines
 
 
 def _redirect_lines(conn: Connection) -> Iterator[bytes]:
     t = Redirect.__table__
+    shape = _shape(t)
     for entity_kind in sorted(k for (k,) in conn.execute(select(t.c.entity_kind).distinct())):
         last = None
         while True:
-            q = select(t).where(t.c.entity_kind == entity_kind).order_by(t.c.old_id).limit(CHUNK)
+            q = select(t.c.old_id, *shape.columns).where(t.c.entity_kind == entity_kind).order_by(t.c.old_id).limit(CHUNK)
             if last is not None:
                 q = q.where(t.c.old_id > last)
             rows = conn.execute(q).all()
             if not rows:
                 break
             for r in rows:
-                yield fmt.dumps_line({"kind": "redirect", **_columns(t, r)})
-            last = rows[-1].old_id
+                yield fmt.dumps_line({"kind": "redirect", **shape.line(r[1:])})
+            last = rows[-1][0]
 
 
 LINES: dict[str, Callable[[Connection], Iterator[bytes]]] = {
@@ -663,8 +699,6 @@ class ReplayReport:
     entities: int = 0
     deferred: int = 0
     merged: int = 0
-    work_ids: set[int] | None = field(default_factory=set)  # None: too many to list, refresh all
-    author_ids: set[int] | None = field(default_factory=set)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -686,12 +720,10 @@ class _Replayer:
     """Replays batches with one Writer (its id cache spans batches); a batch that fails is
     replayed record by record, and a record that fails is reported and skipped."""
 
-    def __init__(self, store: Store, report: ReplayReport, collect_ids: bool) -> None:
+    def __init__(self, store: Store, report: ReplayReport) -> None:
         self.store = store
         self.writer = Writer(store)
         self.report = report
-        if not collect_ids:
-            report.work_ids = report.author_ids = None
 
     def _add(self, result: BatchResult, count: int) -> None:
         r = self.report
@@ -701,14 +733,6 @@ class _Replayer:
         r.entities += result.entities
         r.deferred += result.deferred
         r.merged += result.merged
-        if r.work_ids is not None:
-            r.work_ids |= result.work_ids
-            if len(r.work_ids) > ID_LIMIT:
-                r.work_ids = None
-        if r.author_ids is not None:
-            r.author_ids |= result.author_ids
-            if len(r.author_ids) > ID_LIMIT:
-                r.author_ids = None
 
     def _fail(self, rid: int, exc: Exception) -> None:
         self.writer = Writer(self.store)  # ids cached in a rolled-back transaction are gone
@@ -776,7 +800,7 @@ def replay_pending(store: Store, key: str, *, batch_size: int = 2000, progress: 
     if row is None or row.finished:
         return report
     ranges, after = _pending_of(row)
-    replayer = _Replayer(store, report, collect_ids=True)
+    replayer = _Replayer(store, report)
     for a, b in ranges:
         for batch in replay_batches(store, max(after, a - 1), b, batch_size):
             replayer.run(batch)
@@ -822,7 +846,7 @@ def replay_all(store: Store, *, batch_size: int = 2000, progress: Progress | Non
     t = RawRecord.__table__
     with store.connect() as conn:
         top = conn.execute(select(func.max(t.c.id))).scalar_one()
-    replayer = _Replayer(store, report, collect_ids=False)
+    replayer = _Replayer(store, report)
     for batch in replay_batches(store, 0, top or 0, batch_size):
         replayer.run(batch)
         if progress:

@@ -237,6 +237,18 @@ class AuthorStats(Base):
     __table_args__ = (Index("ix_author_stats_works", "works_count"),)
 
 
+class DerivePending(Base):
+    """Works and authors whose derived artefacts (profile counts, the title index) wait to be
+    recomputed. The batch that changes them adds them in its own transaction; the derive stage
+    removes them once their new values are committed. A run killed in between leaves them here,
+    and the next run, resumed or not, or ``peerscope derive``, finishes the work."""
+
+    __tablename__ = "derive_pending"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    entity_kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "author" or "work"
+    entity_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+
+
 class AuthorTopic(Base):
     """Derived: an author's topic profile (works per topic)."""
 

@@ -34,6 +34,7 @@ from peerscope.resolve.identifiers import Key, Match, author_ids, resolve_batch,
 from peerscope.resolve.merge import MergedWork, merge_works, reference_only
 from peerscope.store.bulk import insert_rows, insert_with_ids
 from peerscope.store.db import Store
+from peerscope.store.derived import mark_pending
 from peerscope.store.models import (
     Author,
     AuthorName,
@@ -160,19 +161,18 @@ class Writer:
         return insert_with_ids(conn, table, rows)
 
     def _load_known(self, conn: Connection, keys: Iterable[Key]) -> None:
-        missing: dict[str, set[str]] = {}
+        missing: dict[tuple[str, str], set[str]] = {}
         for kind, scheme, value in keys:
             if (kind, scheme, value) not in self._known:
-                missing.setdefault(kind, set()).add(value)
+                missing.setdefault((kind, scheme), set()).add(value)
         t = ExternalIdRow.__table__
-        for kind, values in missing.items():
+        # (kind, scheme, value) is the table's key: the lookup names all three so it is a key search
+        for (kind, scheme), values in missing.items():
             for chunk in _chunks(sorted(values)):
                 rows = conn.execute(
-                    select(t.c.scheme, t.c.value, t.c.entity_id).where(
-                        t.c.entity_kind == kind, t.c.value.in_(chunk)
-                    )
+                    select(t.c.value, t.c.entity_id).where(t.c.entity_kind == kind, t.c.scheme == scheme, t.c.value.in_(chunk))
                 )
-                for scheme, value, entity_id in rows:
+                for value, entity_id in rows:
                     self._known[(kind, scheme, value)] = entity_id
 
     def _remember(self, rows: list[dict]) -> None:
@@ -249,6 +249,7 @@ class Writer:
         try:
             with self.store.begin(write=True) as conn:
                 result = self._write(conn, items) if items else BatchResult()
+                mark_pending(conn, result.author_ids, result.work_ids)
                 if quarantine:
                     self._quarantine(conn, quarantine)
                 if checkpoint is not None:
@@ -351,6 +352,7 @@ class Writer:
                     found[rid] = renormalize(source, bytes(payload), retrieved, f"raw record {rid}")
             ordered = [rid for rid in raw_ids if rid in found]
             self._write_normalized(conn, [found[r] for r in ordered], ordered, _now(), result)
+            mark_pending(conn, result.author_ids, result.work_ids)
         return result
 
     def _contributions(self, conn: Connection, work_ids: Iterable[int]) -> dict[int, list[tuple[str, str, int]]]:
@@ -679,6 +681,7 @@ class Writer:
         result = BatchResult()
         with self.store.begin(write=True) as conn:
             self.rewrite_in(conn, work_ids, _now(), result)
+            mark_pending(conn, result.author_ids, result.work_ids)
         return result
 
     def _link_waiting_citations(self, conn: Connection, new_ids: list[dict]) -> None:
