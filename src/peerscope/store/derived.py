@@ -78,14 +78,10 @@ def pending(store: Store) -> dict[str, list[int]]:
     return out
 
 
-def clear_pending(store: Store, kind: str, ids: Sequence[int] | None) -> None:
-    """Take ids of one kind off the queue (all of that kind when None) once their derived rows
-    are committed; ids queued again meanwhile by another writer stay only if not among them."""
+def clear_pending(store: Store, kind: str, ids: Sequence[int]) -> None:
+    """Take the given ids of one kind off the queue, once their derived rows are committed."""
     t = DerivePending.__table__
     with store.begin(write=True) as conn:
-        if ids is None:
-            conn.execute(delete(t).where(t.c.entity_kind == kind))
-            return
         for start in range(0, len(ids), CHUNK):
             conn.execute(delete(t).where(t.c.entity_kind == kind, t.c.entity_id.in_(list(ids[start : start + CHUNK]))))
 
