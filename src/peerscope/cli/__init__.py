@@ -8,6 +8,7 @@ from peerscope import __version__
 from peerscope.cli.bench import bench
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
+from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
 from peerscope.cli.ingest import ingest
 from peerscope.cli.serve import demo, serve
@@ -24,7 +25,7 @@ def cli() -> None:
     """
 
 
-for command in (db, ingest, derive, export, rebuild, serve, demo, bench, settings_cmd):
+for command in (db, ingest, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group):
     cli.add_command(command)
 
 
