@@ -11,6 +11,7 @@ from peerscope.cli.derive import derive
 from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
 from peerscope.cli.ingest import ingest
+from peerscope.cli.resolve import resolve
 from peerscope.cli.serve import demo, serve
 from peerscope.cli.settings import settings_cmd
 
@@ -25,7 +26,7 @@ def cli() -> None:
     """
 
 
-for command in (db, ingest, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group):
+for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group):
     cli.add_command(command)
 
 

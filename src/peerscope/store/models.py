@@ -375,3 +375,73 @@ class IngestCheckpoint(Base):
     records: Mapped[int] = mapped_column(BigInteger)
     finished: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ResolutionRun(Base):
+    """One run of author resolution (or the undoing of one): what it changed is in
+    ``resolution_changes`` and ``retired_authors``, so it can be explained and reversed."""
+
+    __tablename__ = "resolution_runs"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(16))  # "authors", "undo"
+    resolver_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    summary: Mapped[str] = mapped_column(Text)  # JSON: counts of mentions, clusters, merges, splits
+    undoes_run: Mapped[int | None] = mapped_column(Id)
+    undone_by_run: Mapped[int | None] = mapped_column(Id)
+
+
+class ResolutionChange(Base):
+    """A byline that a run moved from one author to another. Bylines are named by (work,
+    position): work ids are stable and authorship rows are rewritten when a work changes."""
+
+    __tablename__ = "resolution_changes"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    run_id: Mapped[int] = mapped_column(ForeignKey("resolution_runs.id"), primary_key=True)
+    work_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    from_author_id: Mapped[int | None] = mapped_column(Id)
+    to_author_id: Mapped[int] = mapped_column(Id)
+
+
+class RetiredAuthor(Base):
+    """An author a run merged into another: its row, names and identifiers as they were, so an
+    undo can bring it back under the same id."""
+
+    __tablename__ = "retired_authors"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    run_id: Mapped[int] = mapped_column(ForeignKey("resolution_runs.id"), primary_key=True)
+    author_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    survivor_id: Mapped[int] = mapped_column(Id)
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON: the author row, its names, its external ids
+
+
+class AuthorLink(Base):
+    """Why a byline is on its author's profile: the rule, score and evidence that put it there."""
+
+    __tablename__ = "author_links"
+    __table_args__ = (Index("ix_author_links_author", "author_id"), {"sqlite_with_rowid": False})
+    work_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    author_id: Mapped[int] = mapped_column(Id)
+    rule: Mapped[str] = mapped_column(String(32))  # "orcid", "constraint", "evidence", "alone"
+    score: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)  # JSON list of {"kind", "detail", "weight", "with"}
+    run_id: Mapped[int] = mapped_column(ForeignKey("resolution_runs.id"))
+
+
+class ResolutionConstraint(Base):
+    """A claim or moderator correction as a constraint on clustering: two bylines are the same
+    person ("must") or not ("cannot"). Resolution honours them on every run."""
+
+    __tablename__ = "resolution_constraints"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "must" or "cannot"
+    work_a: Mapped[int] = mapped_column(Id)
+    position_a: Mapped[int] = mapped_column(Integer)
+    work_b: Mapped[int] = mapped_column(Id)
+    position_b: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

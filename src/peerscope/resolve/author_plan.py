@@ -1,0 +1,244 @@
+"""From bylines to a resolution plan: block, cluster, join by ORCID, keep stable ids.
+
+Pure (no I/O). The store reads the bylines and applies the plan; an engine (in process,
+DuckDB or Spark, see ``peerscope.engines``) runs ``resolve_block`` over the blocks, which is the
+one definition of the clustering every engine shares.
+
+* ORCID iDs are hard links: two bylines with the same iD are one person (must-link), two
+  different iDs are never one (cannot-link), also across blocks when a person's name changed.
+* Claims and moderator corrections arrive as must-link / cannot-link constraints between
+  bylines and are honoured on every run.
+* Every byline keeps why it is where it is: the rule, the score, the most alike byline and the
+  evidence between them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import count
+
+from peerscope.resolve.authors.cluster import Constraints, Link, cluster_block
+from peerscope.resolve.authors.features import FEATURIZER_VERSION
+from peerscope.resolve.authors.mentions import AuthorMention
+from peerscope.resolve.authors.scorer import PairScorer
+from peerscope.resolve.stable_ids import assign_stable_ids
+
+Byline = tuple[int, int]  # (work id, position)
+
+RESOLVER_VERSION = f"authors-1/f{FEATURIZER_VERSION}"
+
+
+def mention_id(byline: Byline) -> str:
+    return f"{byline[0]}:{byline[1]}"
+
+
+def byline_of(mention: str) -> Byline:
+    work, position = mention.split(":")
+    return int(work), int(position)
+
+
+@dataclass(frozen=True, slots=True)
+class BylineInput:
+    """What resolution knows of one byline: its mention, current author and asserted iD."""
+
+    byline: Byline
+    mention: AuthorMention
+    author_id: int
+    name: str  # as printed
+    orcid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BylineLink:
+    """Why a byline belongs to its author: ``rule`` is ``orcid``, ``constraint``, ``evidence``
+    or ``alone``; ``evidence`` items are ``{"kind", "detail", "weight", "with"}``."""
+
+    rule: str
+    score: float | None
+    evidence: tuple[dict, ...] = ()
+
+
+@dataclass(slots=True)
+class ResolutionPlan:
+    """What a run decided. Author ids below zero are new authors, described in
+    ``new_authors`` (display name, ORCID iD) and given real ids when the plan is stored."""
+
+    resolver_version: str
+    assignment: dict[Byline, int]
+    links: dict[Byline, BylineLink]
+    new_authors: dict[int, tuple[str, str | None]]
+    merges: list[tuple[int, int, int]] = field(default_factory=list)  # (old id, survivor, bylines moved)
+    splits: list[tuple[int, list[tuple[int, int]]]] = field(default_factory=list)  # (old id, [(part id, bylines)])
+    summary: dict = field(default_factory=dict)
+
+
+def block_constraints(
+    inputs: Sequence[BylineInput], stored: Iterable[tuple[str, Byline, Byline]]
+) -> dict[str, Constraints]:
+    """Constraints per block.
+
+    * ORCID iDs: the same iD must link, different iDs cannot.
+    * The stored claims and corrections whose two bylines fall in the same block.
+    * The bylines an author already holds stay together (the source's own author id, or an
+      earlier run's decision): resolution joins such groups on evidence, and takes a byline out
+      of its group only when a correction or a different ORCID iD says it is someone else.
+    """
+    stored = list(stored)
+    block_of = {i.byline: i.mention.block for i in inputs}
+    must: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    cannot: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    by_block_orcid: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for i in inputs:
+        if i.orcid:
+            by_block_orcid[i.mention.block][i.orcid].append(i.mention.mention_id)
+    for block, groups in by_block_orcid.items():
+        for members in groups.values():
+            must[block].update((members[0], m) for m in members[1:])
+        firsts = [members[0] for members in groups.values()]
+        cannot[block].update((a, b) for n, a in enumerate(firsts) for b in firsts[n + 1 :])
+    released = {b for kind, a, b in stored if kind == "cannot"} | {a for kind, a, b in stored if kind == "cannot"}
+    for kind, a, b in stored:
+        if a in block_of and block_of.get(a) == block_of.get(b):
+            (must if kind == "must" else cannot)[block_of[a]].add((mention_id(a), mention_id(b)))
+    groups: dict[tuple[str, int], list[BylineInput]] = defaultdict(list)
+    for i in inputs:
+        if i.byline not in released:
+            groups[(i.mention.block, i.author_id)].append(i)
+    for (block, _author), members in groups.items():
+        orcid = next((m.orcid for m in members if m.orcid), None)
+        held = [m for m in members if m.orcid in (None, orcid)]
+        must[block].update((held[0].mention.mention_id, m.mention.mention_id) for m in held[1:])
+    blocks = set(must) | set(cannot)
+    return {b: Constraints.of(must.get(b, ()), cannot.get(b, ())) for b in blocks}
+
+
+def resolve_block(mentions: Sequence[AuthorMention], scorer: PairScorer, constraints: Constraints | None = None) -> list[Link]:
+    """The clustering every engine runs on each block: the mentions' links, in input order."""
+    ordered = sorted(mentions, key=lambda m: m.mention_id)  # the same clusters whatever order an engine delivers
+    links = cluster_block(ordered, scorer, constraints or Constraints())
+    by_id = {link.mention_id: link for link in links}
+    return [by_id[m.mention_id] for m in mentions]
+
+
+BlockRunner = Callable[[Mapping[str, Sequence[AuthorMention]], PairScorer, Mapping[str, Constraints]], list[Link]]
+
+
+def run_in_process(blocks: Mapping[str, Sequence[AuthorMention]], scorer: PairScorer, constraints: Mapping[str, Constraints]) -> list[Link]:
+    return [link for key, members in blocks.items() for link in resolve_block(members, scorer, constraints.get(key))]
+
+
+def _evidence(link: Link, names: Mapping[str, str]) -> tuple[dict, ...]:
+    if link.partner is None:
+        return ()
+    partner = names.get(link.partner, link.partner)
+    items = [{"kind": "most_alike", "detail": f"most alike byline: {partner}", "weight": link.partner_score, "with": link.partner}]
+    for feature, weight in sorted(link.contributions, key=lambda p: -abs(p[1])):
+        if weight:
+            value = link.evidence.as_dict().get(feature) if link.evidence else None
+            items.append({"kind": feature, "detail": f"{feature.replace('_', ' ')} = {value}", "weight": round(weight, 3), "with": link.partner})
+    return tuple(items)
+
+
+def join_blocks(inputs: Sequence[BylineInput]) -> list[BylineInput]:
+    """One block for all bylines an author already holds, and for all bylines with one ORCID iD:
+    a person's name printed two ways ("M. Á. Fernández García", "Miguel Fernández") falls under
+    two name keys, and the groups that tie them must be clustered together."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    first: dict[tuple[str, object], str] = {}
+    for i in inputs:
+        for tie in (("author", i.author_id), ("orcid", i.orcid)):
+            if tie[1] is None:
+                continue
+            other = first.setdefault(tie, i.mention.block)
+            a, b = find(i.mention.block), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return [i if find(i.mention.block) == i.mention.block else replace(i, mention=replace(i.mention, block=find(i.mention.block))) for i in inputs]
+
+
+def plan_resolution(
+    inputs: Sequence[BylineInput],
+    stored_constraints: Iterable[tuple[str, Byline, Byline]],
+    scorer: PairScorer,
+    run_blocks: BlockRunner = run_in_process,
+) -> ResolutionPlan:
+    """Cluster every byline and give each cluster a stable author id."""
+    stored_constraints = list(stored_constraints)
+    inputs = join_blocks(inputs)
+    constraints = block_constraints(inputs, stored_constraints)
+    blocks: dict[str, list[AuthorMention]] = defaultdict(list)
+    for i in inputs:
+        blocks[i.mention.block].append(i.mention)
+    links = {link.mention_id: link for link in run_blocks(dict(blocks), scorer, constraints)}
+    by_mention = {i.mention.mention_id: i for i in inputs}
+    # clusters, then joined across blocks by a shared ORCID iD (a name that changed)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    first_with_orcid: dict[str, str] = {}
+    for i in inputs:
+        if i.orcid:
+            cluster = links[i.mention.mention_id].cluster_id
+            other = first_with_orcid.setdefault(i.orcid, cluster)
+            a, b = find(cluster), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members: dict[str, set[Byline]] = defaultdict(set)
+    for i in inputs:
+        members[find(links[i.mention.mention_id].cluster_id)].add(i.byline)
+    keys = sorted(members)
+    clusters = [frozenset(members[k]) for k in keys]
+    fresh = count(-1, -1)
+    stable = assign_stable_ids({i.byline: i.author_id for i in inputs}, clusters, lambda: next(fresh))
+    assignment: dict[Byline, int] = {}
+    new_authors: dict[int, tuple[str, str | None]] = {}
+    for cluster, author_id in zip(clusters, stable.cluster_ids):
+        for byline in cluster:
+            assignment[byline] = author_id
+        if author_id < 0:
+            ordered = sorted(cluster)
+            orcids = sorted({by_mention[mention_id(b)].orcid for b in ordered if by_mention[mention_id(b)].orcid})
+            name = max((by_mention[mention_id(b)].name for b in ordered), key=len)
+            new_authors[author_id] = (name, orcids[0] if len(orcids) == 1 else None)
+    names = {m: by_mention[m].name for m in by_mention}
+    stored_pairs = {frozenset((mention_id(a), mention_id(b))) for k, a, b in stored_constraints if k == "must"}
+    plan_links: dict[Byline, BylineLink] = {}
+    for i in inputs:
+        link = links[i.mention.mention_id]
+        if link.reason == "alone" and not i.orcid:
+            rule, score = "alone", None
+        elif i.orcid and any(by_mention[m].orcid == i.orcid for m in (mention_id(b) for b in members[find(link.cluster_id)]) if m != i.mention.mention_id):
+            rule, score = "orcid", 1.0
+        elif link.reason == "must_link" and link.partner and frozenset((i.mention.mention_id, link.partner)) in stored_pairs:
+            rule, score = "constraint", 1.0
+        elif link.reason == "alone":
+            rule, score = "alone", None
+        else:
+            rule, score = "evidence", link.score
+        evidence = _evidence(link, names)
+        if rule == "orcid":
+            evidence = ({"kind": "orcid", "detail": f"ORCID iD {i.orcid} on this byline and others of the profile", "weight": None, "with": None}, *evidence)
+        plan_links[i.byline] = BylineLink(rule, score, evidence)
+    return ResolutionPlan(
+        resolver_version=RESOLVER_VERSION,
+        assignment=assignment,
+        links=plan_links,
+        new_authors=new_authors,
+        merges=[(m.old_id, m.survivor, m.mentions) for m in stable.merges],
+        splits=[(s.old_id, list(s.parts)) for s in stable.splits],
+        summary={"bylines": len(inputs), "blocks": len(blocks), "clusters": len(clusters), "would_move": stable.moved},
+    )

@@ -1,0 +1,189 @@
+"""Author resolution on a real store (SQLite and PostgreSQL): merges with redirects, ORCID as a
+hard link, namesakes kept apart, constraints honoured, explanations, undo, stable ids, and the
+same clusters from every engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from peerscope.errors import InputError
+from peerscope.pipeline import ingest_openalex, resolve_authors
+from peerscope.serve.ids import lookup, public_id
+from peerscope.store import resolution as store_resolution
+from peerscope.store.db import Store
+from peerscope.store.models import Authorship, ExternalIdRow, Redirect
+
+OA = "https://openalex.org/"
+
+
+def work(n: int, title: str, year: int, authors: list[tuple[str, str, str | None, str | None]], topic: str = "Graph Neural Networks") -> dict:
+    """An OpenAlex work; authors are (OpenAlex author id, name, affiliation, ORCID)."""
+    return {
+        "id": f"{OA}W90000{n:04d}",
+        "doi": f"https://doi.org/10.5555/res.{n}",
+        "title": title,
+        "display_name": title,
+        "publication_year": year,
+        "publication_date": f"{year}-03-01",
+        "type": "article",
+        "language": "en",
+        "ids": {"openalex": f"{OA}W90000{n:04d}", "doi": f"https://doi.org/10.5555/res.{n}"},
+        "primary_location": {"is_oa": False, "landing_page_url": None, "source": {"id": f"{OA}S900001", "display_name": "Journal of Graph Learning", "type": "journal"}},
+        "authorships": [
+            {
+                "author_position": "first" if i == 0 else "middle",
+                "author": {"id": f"{OA}{aid}", "display_name": name, "orcid": f"https://orcid.org/{orcid}" if orcid else None},
+                "raw_author_name": name,
+                "institutions": [],
+                "raw_affiliation_strings": [aff] if aff else [],
+            }
+            for i, (aid, name, aff, orcid) in enumerate(authors)
+        ],
+        "topics": [{"id": f"{OA}T9001", "display_name": topic, "score": 0.9}],
+        "cited_by_count": 0,
+        "referenced_works": [],
+        "is_retracted": False,
+        "updated_date": "2025-01-01T00:00:00.000000",
+    }
+
+
+LAGOS = "Department of Computer Science, University of Lagos, Lagos, Nigeria"
+OSLO = "Department of Marine Biology, University of Oslo, Oslo, Norway"
+CORPUS = [
+    # Mira Okafor under two OpenAlex ids (the source split her): same co-authors, address, topic
+    work(1, "Attention pooling for sparse graphs", 2020, [("A9100001", "Mira Okafor", LAGOS, None), ("A9100010", "Jonas Lindqvist", None, None), ("A9100011", "Tariq Haddad", LAGOS, None)]),
+    work(2, "Sparse graph attention at scale", 2021, [("A9100001", "Mira Okafor", LAGOS, None), ("A9100010", "Jonas Lindqvist", None, None), ("A9100011", "Tariq Haddad", LAGOS, None)]),
+    work(3, "Pooling operators for sparse graph attention", 2022, [("A9100002", "M. Okafor", LAGOS, None), ("A9100010", "Jonas Lindqvist", None, None), ("A9100011", "Tariq Haddad", LAGOS, None)]),
+    # a namesake: another M. Okafor, marine biology in Oslo, other co-authors
+    work(4, "Cod migration under warming seas", 2019, [("A9100003", "Maria Okafor", OSLO, None), ("A9100020", "Ingrid Berg", OSLO, None)], topic="Fish Ecology"),
+    work(5, "Warming and cod spawning grounds", 2021, [("A9100003", "Maria Okafor", OSLO, None), ("A9100020", "Ingrid Berg", OSLO, None)], topic="Fish Ecology"),
+    # one ORCID iD on two source ids with unlike names: a hard link whatever else says
+    work(6, "Kernel methods for proteins", 2018, [("A9100004", "Chen Wei", None, "0000-0002-1825-0097")], topic="Protein Structure"),
+    work(7, "Tiling the plane with polyominoes", 2023, [("A9100005", "Wei Chen", None, "0000-0002-1825-0097")], topic="Combinatorics"),
+]
+
+
+@pytest.fixture
+def corpus_store(store: Store, tmp_path: Path) -> Store:
+    path = tmp_path / "resolution.jsonl"
+    path.write_text("\n".join(json.dumps(w) for w in CORPUS) + "\n")
+    ingest_openalex(store, [path])
+    return store
+
+
+def author_of(store: Store, source_author: str) -> int:
+    return lookup(store, "author", f"{OA}{source_author}").number
+
+
+def author_at(store: Store, work_n: int, position: int) -> int:
+    work_id = lookup(store, "work", f"{OA}W90000{work_n:04d}").number
+    a = Authorship.__table__
+    with store.connect() as conn:
+        return conn.execute(select(a.c.author_id).where(a.c.work_id == work_id, a.c.position == position)).scalar_one()
+
+
+def bylines(store: Store) -> dict[tuple[int, int], int]:
+    a = Authorship.__table__
+    with store.connect() as conn:
+        return {(w, p): aid for w, p, aid in conn.execute(select(a.c.work_id, a.c.position, a.c.author_id))}
+
+
+def test_split_person_is_merged_namesake_kept_apart_orcid_joins(corpus_store: Store) -> None:
+    store = corpus_store
+    mira_a, mira_b, maria = author_of(store, "A9100001"), author_of(store, "A9100002"), author_of(store, "A9100003")
+    chen_a, chen_b = author_of(store, "A9100004"), author_of(store, "A9100005")
+    report = resolve_authors(store)
+    assert report.bylines == 15
+    # Mira's two ids are one author now, under the older id; the other redirects to it
+    survivor = min(mira_a, mira_b)
+    assert author_at(store, 1, 0) == author_at(store, 3, 0) == survivor
+    assert lookup(store, "author", public_id("author", max(mira_a, mira_b))).moved
+    assert lookup(store, "author", public_id("author", max(mira_a, mira_b))).number == survivor
+    # the source's id of the merged record now finds the survivor, so later ingests join it
+    assert author_of(store, "A9100002") == survivor
+    # Maria in Oslo stays herself
+    assert author_at(store, 4, 0) == author_at(store, 5, 0) == maria != survivor
+    # one ORCID iD: one author, explained by the iD
+    assert author_at(store, 6, 0) == author_at(store, 7, 0) == min(chen_a, chen_b)
+    why = store_resolution.why(store, min(chen_a, chen_b), lookup(store, "work", f"{OA}W900000007").number)
+    assert why[0]["rule"] == "orcid" and "0000-0002-1825-0097" in why[0]["evidence"][0]["detail"]
+    # the merged byline says why it is on Mira's profile: evidence with the most alike byline
+    why3 = store_resolution.why(store, survivor, lookup(store, "work", f"{OA}W900000003").number)
+    assert why3[0]["rule"] == "evidence" and why3[0]["score"] > 0.5
+    kinds = {e["kind"] for e in why3[0]["evidence"]}
+    assert "most_alike" in kinds and "coauthors_shared" in kinds
+
+
+def test_rerun_keeps_every_id(corpus_store: Store) -> None:
+    first = resolve_authors(corpus_store)
+    before = bylines(corpus_store)
+    second = resolve_authors(corpus_store)
+    assert first.merged == 1
+    assert second.moved == 0 and second.merged == 0 and second.created == 0
+    assert bylines(corpus_store) == before
+
+
+def test_undo_brings_back_merged_authors_with_their_ids(corpus_store: Store) -> None:
+    store = corpus_store
+    mira_b = author_of(store, "A9100002")
+    run = resolve_authors(store)
+    assert lookup(store, "author", public_id("author", mira_b)).moved
+    store_resolution.undo_run(store, run.run_id)
+    assert author_of(store, "A9100002") == mira_b
+    assert author_at(store, 3, 0) == mira_b
+    assert not lookup(store, "author", public_id("author", mira_b)).moved
+    rd = Redirect.__table__
+    with store.connect() as conn:
+        assert conn.execute(select(rd.c.old_id).where(rd.c.entity_kind == "author", rd.c.old_id == mira_b)).first() is None
+    with pytest.raises(InputError, match="already undone"):
+        store_resolution.undo_run(store, run.run_id)
+
+
+def test_undo_refuses_a_run_a_later_run_builds_on(corpus_store: Store) -> None:
+    first = resolve_authors(corpus_store)
+    second = resolve_authors(corpus_store)
+    with pytest.raises(InputError, match=f"undo run {second.run_id} first"):
+        store_resolution.undo_run(corpus_store, first.run_id)
+    with pytest.raises(InputError, match="no resolution run 999"):
+        store_resolution.undo_run(corpus_store, 999)
+
+
+def test_a_correction_splits_a_byline_off_and_stays(corpus_store: Store) -> None:
+    store = corpus_store
+    resolve_authors(store)
+    w1 = lookup(store, "work", f"{OA}W900000001").number
+    w3 = lookup(store, "work", f"{OA}W900000003").number
+    assert author_at(store, 1, 0) == author_at(store, 3, 0)
+    store_resolution.add_constraint(store, "cannot", (w1, 0), (w3, 0), "moderator: M. Okafor on W3 is another person")
+    report = resolve_authors(store)
+    assert author_at(store, 1, 0) != author_at(store, 3, 0)
+    assert report.created == 1
+    again = resolve_authors(store)
+    assert again.moved == 0 and author_at(store, 1, 0) != author_at(store, 3, 0)
+    # and a claim joins them back
+    store_resolution.add_constraint(store, "must", (w1, 0), (w3, 0), "claim: both are me")
+    with pytest.raises(Exception, match="constraint"):
+        resolve_authors(store)  # a must-link against a cannot-link is refused, nothing written
+
+
+def test_bad_constraints_are_refused(corpus_store: Store) -> None:
+    w1 = lookup(corpus_store, "work", f"{OA}W900000001").number
+    with pytest.raises(InputError, match="no byline at position 9"):
+        store_resolution.add_constraint(corpus_store, "must", (w1, 0), (w1, 9), "x")
+    with pytest.raises(InputError, match="two different bylines"):
+        store_resolution.add_constraint(corpus_store, "must", (w1, 0), (w1, 0), "x")
+    with pytest.raises(InputError, match="'must' or 'cannot'"):
+        store_resolution.add_constraint(corpus_store, "maybe", (w1, 0), (w1, 1), "x")
+
+
+def test_external_ids_follow_the_survivor(corpus_store: Store) -> None:
+    resolve_authors(corpus_store)
+    x = ExternalIdRow.__table__
+    with corpus_store.connect() as conn:
+        owners = {v: e for v, e in conn.execute(select(x.c.value, x.c.entity_id).where(x.c.entity_kind == "author", x.c.scheme == "openalex"))}
+    assert owners["A9100001"] == owners["A9100002"]
+    assert owners["A9100003"] != owners["A9100001"]
