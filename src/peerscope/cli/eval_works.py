@@ -5,8 +5,8 @@ Two labelled sets:
 - ``--corpus DIR``: a corpus written by ``peerscope bench generate``; its ground truth pairs each
   preprint with its published version (``truth/preprint_pairs.jsonl``, by OpenAlex id);
 - ``--recorded DIR``: the recorded real responses (``shared/data``). Records that share an
-  identifier (an arXiv id, a DOI) are labelled one work; the labels are taken, then every
-  identifier is hidden and the matcher must find the pairs from titles, years and authors.
+  identifier (an arXiv id, a DOI) are labelled one work; then the identifiers that made the
+  label are hidden and the matcher must find the pairs from titles, years and authors.
 
 Each run measures a baseline beside the matcher: exact normalised title and the same year.
 """
@@ -14,8 +14,10 @@ Each run measures a baseline beside the matcher: exact normalised title and the 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,10 +144,9 @@ def read_corpus(corpus: Path) -> tuple[list[MatchRecord], set[Pair], int]:
         rec = match_record(w, wid)
         drop = shared.get(wid)
         if drop:
-            kept = tuple(i for i in rec.ids if (i.scheme, i.value) not in drop)
-            hidden += len(rec.ids) - len(kept)
-            rec = MatchRecord(rec.id, rec.title, rec.year, rec.first_author, rec.first_initials, rec.authors, kept,
-                              rec.venue, rec.is_preprint, rec.short_title)
+            before = len(rec.ids)
+            rec = without_ids(rec, drop)
+            hidden += before - len(rec.ids)
         records.append(rec)
     return records, truth, hidden
 
@@ -208,7 +209,8 @@ def _first_versions(path: Path) -> list[tuple[MatchRecord, str]]:
     return out
 
 
-def _clusters_by_ids(records: Sequence[MatchRecord]) -> list[list[str]]:
+def _clusters_by_ids(records: Sequence[MatchRecord]) -> list[list[int]]:
+    """Records linked, directly or through others, by a shared identifier."""
     parent = list(range(len(records)))
 
     def find(i: int) -> int:
@@ -220,26 +222,32 @@ def _clusters_by_ids(records: Sequence[MatchRecord]) -> list[list[str]]:
     seen: dict[tuple[str, str], int] = {}
     for i, r in enumerate(records):
         for ext in r.ids:
-            j = seen.setdefault((ext.scheme, ext.value), i)
-            a, b = find(i), find(j)
+            a, b = find(i), find(seen.setdefault((ext.scheme, ext.value), i))
             if a != b:
                 parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[str]] = {}
-    for i, r in enumerate(records):
-        groups.setdefault(find(i), []).append(r.id)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(records)):
+        groups.setdefault(find(i), []).append(i)
     return list(groups.values())
 
 
-def read_recorded(data: Path) -> tuple[list[MatchRecord], set[Pair], dict[str, set[Pair]]]:
-    """Match records with every identifier hidden, the true pairs (records sharing an identifier)
-    and named subsets of them."""
+def without_ids(record: MatchRecord, drop: set[tuple[str, str]]) -> MatchRecord:
+    kept = tuple(i for i in record.ids if (i.scheme, i.value) not in drop)
+    return replace(record, ids=kept)
+
+
+def read_recorded(data: Path) -> tuple[list[MatchRecord], set[Pair], dict[str, set[Pair]], int]:
+    """Match records, the true pairs (records linked by shared identifiers), named subsets of
+    them, and how many identifiers were hidden: every identifier two records of one labelled
+    work share is withheld from the matcher; identifiers only one record carries stay."""
     if not data.is_dir():
         raise InputError(f"{data}: no such folder of recorded data")
     works = _recorded_works(data)
     labelled = [match_record(w, f"{w.provenance.source}:{n}:{w.provenance.source_id}") for n, w in enumerate(works)]
     firsts = _first_versions(data / "arxiv" / "oaipmh_browse_db_metadata.jsonl")
     labelled += [r for r, _ in firsts]
-    truth = pairs_within(_clusters_by_ids(labelled))
+    clusters = _clusters_by_ids(labelled)
+    truth = pairs_within([[labelled[i].id for i in c] for c in clusters])
     source = {r.id: r.id.split(":", 1)[0] for r in labelled}
     first_ids = {r.id for r, _ in firsts}
     changed = {r.id for r, current in firsts if r.title != current}
@@ -250,9 +258,15 @@ def read_recorded(data: Path) -> tuple[list[MatchRecord], set[Pair], dict[str, s
         "first_to_current_version_title_changed": {p for p in truth if (p[0] in changed) != (p[1] in changed) and
                                                    not (p[0] in first_ids and p[1] in first_ids)},
     }
-    hidden = [MatchRecord(r.id, r.title, r.year, r.first_author, r.first_initials, r.authors, (), r.venue, r.is_preprint,
-                          r.short_title) for r in labelled]
-    return hidden, truth, subsets
+    records = list(labelled)
+    hidden = 0
+    for members in clusters:
+        counts = Counter((i.scheme, i.value) for m in members for i in set(labelled[m].ids))
+        linking = {key for key, n in counts.items() if n > 1}
+        for m in members:
+            records[m] = without_ids(labelled[m], linking)
+            hidden += len(labelled[m].ids) - len(records[m].ids)
+    return records, truth, subsets, hidden
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -282,8 +296,8 @@ def works(corpus: Path | None, recorded: Path | None, as_json: bool) -> None:
         extra: dict[str, Any] = {"mode": "corpus", "ids_hidden": hidden}
         subsets: dict[str, set[Pair]] = {}
     else:
-        records, truth, subsets = read_recorded(recorded)  # type: ignore[arg-type]
-        extra = {"mode": "recorded", "ids_hidden": "all"}
+        records, truth, subsets, hidden = read_recorded(recorded)  # type: ignore[arg-type]
+        extra = {"mode": "recorded", "ids_hidden": hidden}
     read_seconds = time.perf_counter() - t0
     data = measure(records, truth)
     predicted = data.pop("_predicted")

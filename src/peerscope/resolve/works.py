@@ -44,7 +44,7 @@ TITLE_FLOOR = 0.80  # below this title similarity no amount of author agreement 
 TITLE_ONLY_THRESHOLD = 0.96  # records without authors on one side need a near-identical title
 TITLE_ONLY_MIN_TOKENS = 5  # ... and a title long enough not to be generic ("Introduction")
 SUBSET_MIN_TOKENS = 4  # a title extended by a subtitle counts only when it has this many tokens
-PREFIX_SIMILARITY = 0.96
+SUBTITLE_SIMILARITY = 0.96
 SAME_MAIN_TITLE_SIMILARITY = 0.85
 NUMBER_PENALTY = 0.1
 WEIGHT_TITLE, WEIGHT_AUTHORS, WEIGHT_FIRST_AUTHOR = 0.6, 0.3, 0.1
@@ -67,8 +67,8 @@ _LATEX_COMMAND = re.compile(r"\\([a-zA-Z]+)")
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 _RETRACTED = re.compile(r"^\s*(?:retracted|withdrawn)\s*[:\-]\s*", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+")
-_NUMBERS = re.compile(r"\b\d+\b")
-_SUBTITLE = re.compile(r"\s*(?::|\s-{1,2}\s|\s\u2013\s|\s\u2014\s|\?|!|\.\s)\s*")
+_NUMBERS = re.compile(r"\b(?:\d+|i{1,3}|iv|vi{0,3}|ix|x)\b")  # counts, and series parts "I", "II"
+_SUBTITLE = re.compile(r"\s*(?::|\s-{1,2}\s|\s\u2013\s|\s\u2014\s|\?|!|\.\s|\s\()\s*")
 
 
 def _strip_markup(text: str) -> str:
@@ -214,15 +214,15 @@ def title_similarity(a: MatchRecord, b: MatchRecord) -> tuple[float, str]:
     """Similarity of two normalised titles in [0, 1] and how it was found.
 
     Word order and small edits: token sort ratio. One title the other plus a subtitle
-    ("... : a preliminary study"): the shorter is a prefix of the longer. The same main title
-    with different subtitles counts for less. Different numbers ("12 patients", "48 patients")
-    lower the similarity: templates and series differ in them."""
+    ("... : a preliminary study", "... (extended version)"): the shorter is the longer's main title. The same main title
+    with different subtitles counts for less. Different numbers ("12 patients", "48 patients") or
+    parts of a series ("... I: theory", "... II: experiment") lower the similarity."""
     if not a.title or not b.title:
         return 0.0, "no title"
     best, how = fuzz.token_sort_ratio(a.title, b.title) / 100, "token sort"
-    short, long = sorted((a.title, b.title), key=len)
-    if short.count(" ") + 1 >= SUBSET_MIN_TOKENS and long.startswith(short + " ") and best < PREFIX_SIMILARITY:
-        best, how = PREFIX_SIMILARITY, "one title extends the other"
+    short, long = sorted((a, b), key=lambda r: len(r.title))
+    if short.title.count(" ") + 1 >= SUBSET_MIN_TOKENS and short.title == long.short_title and best < SUBTITLE_SIMILARITY:
+        best, how = SUBTITLE_SIMILARITY, "one title adds a subtitle to the other"
     elif a.short_title and a.short_title == b.short_title and a.short_title.count(" ") + 1 >= SUBSET_MIN_TOKENS and best < SAME_MAIN_TITLE_SIMILARITY:
         best, how = SAME_MAIN_TITLE_SIMILARITY, "same main title, different subtitles"
     na, nb = _NUMBERS.findall(a.title), _NUMBERS.findall(b.title)
@@ -294,8 +294,9 @@ def score_pair(a: MatchRecord, b: MatchRecord) -> WorkMatch:
     if title < TITLE_FLOOR:
         return WorkMatch(a.id, b.id, round(title * WEIGHT_TITLE, 4), tuple(evidence), "below_threshold")
     if overlap is None:
+        # no authors to compare: a long, near-identical title in a known, compatible year
         long_enough = min(a.title.count(" "), b.title.count(" ")) + 1 >= TITLE_ONLY_MIN_TOKENS
-        rule = "title_only" if title >= TITLE_ONLY_THRESHOLD and long_enough else "below_threshold"
+        rule = "title_only" if title >= TITLE_ONLY_THRESHOLD and long_enough and years else "below_threshold"
         return WorkMatch(a.id, b.id, round(title, 4), tuple(evidence), rule)
     score = WEIGHT_TITLE * title + WEIGHT_AUTHORS * overlap + WEIGHT_FIRST_AUTHOR * (first if first is not None else overlap)
     rule = "title_authors" if score >= MATCH_THRESHOLD else "below_threshold"
