@@ -221,3 +221,7 @@ def disambiguation(data: Path, data_format: str, clusters_path: Path | None, nam
         _write_atomically(predictions, (orjson.dumps({"block": m.block, id_field: m.record_id, "cluster": clusters[m.mention.mention_id]}) for m in mentions))
         result["predictions"] = str(predictions)
     emit(result, as_json, _table)
+
+
+from peerscope.cli.eval_works import works  # noqa: E402  (eval works lives in a module of its own)
+eval_group.add_command(works)
