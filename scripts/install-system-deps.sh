@@ -3,6 +3,7 @@
 #   - PostgreSQL server binaries (initdb, pg_ctl, postgres); the tests start
 #     their own throwaway cluster, so no system cluster is created or used.
 #   - Chromium plus a font package, for the headless browser tests.
+#   - A Java runtime, for Apache Spark in local mode (the Spark engine's tests).
 #
 # Idempotent and non-interactive. When everything is already present it
 # returns without touching apt. When not running as root (or without apt),
@@ -42,12 +43,13 @@ pkg_installed() {
 missing=()
 have_pg_server || missing+=(postgresql)
 have_chromium || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if command -v dpkg-query >/dev/null 2>&1; then
     pkg_installed fonts-liberation || missing+=(fonts-liberation)
 fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-    log "all system dependencies present (postgresql server, chromium, fonts)"
+    log "all system dependencies present (postgresql server, chromium, fonts, java)"
     exit 0
 fi
 
@@ -81,4 +83,5 @@ apt-get install "${apt_opts[@]}" --no-install-recommends "${missing[@]}"
 
 # Report the result; a failed install above already aborted via set -e.
 have_pg_server && log "postgresql server binaries: ok" || log "postgresql server binaries: STILL MISSING"
+command -v java >/dev/null 2>&1 && log "java: ok" || log "java: STILL MISSING"
 have_chromium && log "chromium: ok ($(command -v chromium || echo /usr/bin/chromium))" || log "chromium: STILL MISSING"
