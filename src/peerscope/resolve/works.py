@@ -62,7 +62,8 @@ STOPWORDS = frozenset(
 )
 
 _LATEX_COMMAND_WITH_ARG = re.compile(r"\\[a-zA-Z]+\*?\s*\{([^{}]*)\}")
-_LATEX_ACCENT = re.compile(r"\\[\"'`^~=.uvHckbdtr]\s*\{?([a-zA-Z])\}?")
+_LATEX_ACCENT = re.compile(r"\\[\"'`^~=.]\s*\{?([a-zA-Z])\}?")  # \"a, \'{e}
+_LATEX_LETTER_ACCENT = re.compile(r"\\[uvHckbdtr](?:\{([a-zA-Z])\}|\s+([a-zA-Z]))")  # \v{c}, \c c; not \textit
 _LATEX_COMMAND = re.compile(r"\\([a-zA-Z]+)")
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 _RETRACTED = re.compile(r"^\s*(?:retracted|withdrawn)\s*[:\-]\s*", re.IGNORECASE)
@@ -76,6 +77,7 @@ def _strip_markup(text: str) -> str:
     text = html.unescape(html.unescape(text))  # some sources escape twice ("&amp;amp;")
     text = _TAGS.sub(" ", text)
     text = _LATEX_ACCENT.sub(r"\1", text)
+    text = _LATEX_LETTER_ACCENT.sub(lambda m: m.group(1) or m.group(2), text)
     for _ in range(3):  # nested commands: \textbf{\textit{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(r"\1", text)
     text = _LATEX_COMMAND.sub(r"\1", text)  # \Lambda -> Lambda, \gamma -> gamma
