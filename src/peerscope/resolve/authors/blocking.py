@@ -68,12 +68,14 @@ def _given_part(text: str) -> tuple[str, str]:
 
 
 def _without_suffixes(text: str) -> str:
-    parts = []
-    for part in text.replace(";", " ").split(","):
-        kept = " ".join(t for t in part.split() if t.lower().strip(".") not in _SUFFIXES)
-        if kept:
-            parts.append(kept)
-    return ", ".join(parts[:2]) if len(parts) > 1 else (parts[0] if parts else "")
+    """The name without "Jr.", "III" ..., and with at most one comma, after the family name."""
+    segments = [" ".join(t for t in seg.split() if t.lower().strip(".") not in _SUFFIXES) for seg in text.replace(";", " ").split(",")]
+    present = [seg for seg in segments if seg]
+    if not present:
+        return ""
+    if len(segments) > 1 and segments[0]:  # "Family, Given", the given part possibly empty
+        return f"{segments[0]}, {present[1] if len(present) > 1 else ''}"
+    return present[0] if len(present) == 1 else f"{present[0]}, {present[1]}"
 
 
 def parse_name(text: str) -> PersonName:
@@ -105,11 +107,12 @@ def parse_name(text: str) -> PersonName:
 
 
 def canonical_name(text: str) -> str:
-    """``family, given`` (``lee, j m`` with initials only): one spelling per parsed name."""
+    """``family, given`` (``lee, j m`` with initials only, ``zhang,`` with none): one spelling
+    per parsed name, read back as the same name."""
     person = parse_name(text)
     if not person.family:
         return ""
-    return f"{person.family}, {person.given}" if person.given else person.family
+    return f"{person.family}, {person.given}" if person.given else f"{person.family},"
 
 
 def _family_key(family: str) -> str:
