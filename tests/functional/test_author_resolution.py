@@ -187,3 +187,35 @@ def test_external_ids_follow_the_survivor(corpus_store: Store) -> None:
         owners = {v: e for v, e in conn.execute(select(x.c.value, x.c.entity_id).where(x.c.entity_kind == "author", x.c.scheme == "openalex"))}
     assert owners["A9100001"] == owners["A9100002"]
     assert owners["A9100003"] != owners["A9100001"]
+
+
+def test_why_in_the_api_and_on_the_pages(corpus_store: Store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from peerscope.config import Settings
+    from peerscope.serve.app import create_app
+
+    store = corpus_store
+    mira_b = author_of(store, "A9100002")
+    resolve_authors(store)
+    survivor = author_of(store, "A9100001")
+    work3 = public_id("work", lookup(store, "work", f"{OA}W900000003").number)
+    settings = Settings(data_dir=tmp_path, database_url=store.describe())
+    with TestClient(create_app(settings, store=store), follow_redirects=False) as client:
+        answer = client.get(f"/api/authors/{public_id('author', survivor)}/works/{work3}/why")
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["bylines"][0]["rule"] == "evidence" and body["bylines"][0]["run"]["id"] >= 1
+        assert any(e["kind"] == "coauthors_shared" and e["with"] for e in body["bylines"][0]["evidence"])
+        # the merged author's old id answers 301, in the API and on the pages
+        moved = client.get(f"/api/authors/{public_id('author', mira_b)}")
+        assert moved.status_code == 301 and moved.headers["location"].endswith(public_id("author", survivor))
+        page = client.get(f"/authors/{public_id('author', mira_b)}")
+        assert page.status_code == 301
+        profile = client.get(f"/authors/{public_id('author', survivor)}")
+        assert f"/authors/{public_id('author', survivor)}/works/{work3}/why" in profile.text
+        why_page = client.get(f"/authors/{public_id('author', survivor)}/works/{work3}/why")
+        assert why_page.status_code == 200 and "Linked on evidence" in why_page.text
+        maria = public_id("author", author_of(store, "A9100003"))
+        assert client.get(f"/api/authors/{maria}/works/{work3}/why").status_code == 404
+        assert client.get(f"/authors/{maria}/works/{work3}/why").status_code == 404

@@ -20,6 +20,7 @@ from peerscope.serve.api.schemas import (
     ErrorOut,
     Meta,
     WorkList,
+    WhyOut,
     WorkOut,
     author_out,
     author_summary_out,
@@ -28,6 +29,7 @@ from peerscope.serve.api.schemas import (
 from peerscope.serve.deps import SettingsDep, StoreDep, TitleIndexDep
 from peerscope.serve.ids import lookup, public_id
 from peerscope.store import queries
+from peerscope.store import resolution as store_resolution
 
 router = APIRouter(tags=["entities"], responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 
@@ -152,6 +154,20 @@ def author_works(author_id: str, request: Request, store: StoreDep, settings: Se
         meta=_meta(started, page.total, paging),
         results=[work_out(w) for w in page.items],
     )
+
+
+@router.get("/authors/{author_id}/works/{work_id}/why", response_model=WhyOut, response_model_by_alias=True, summary="Why a work is on an author's profile")
+def author_work_why(author_id: str, work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    """The rule, score and evidence of the resolution run that put each of the author's bylines
+    on the work on this profile (ORCID iD, a claim or correction, or pairwise evidence)."""
+    _check_params(request, {"mailto", "api_key"})
+    author, work = lookup(store, "author", author_id), lookup(store, "work", work_id)
+    if author.moved or work.moved:
+        return RedirectResponse(f"/api/authors/{public_id('author', author.number)}/works/{public_id('work', work.number)}/why", status_code=301)
+    bylines = store_resolution.why(store, author.number, work.number)
+    if not bylines:
+        raise NotFound(f"work {work_id} is not on the profile of author {author_id}")
+    return WhyOut(author=public_id("author", author.number), work=public_id("work", work.number), bylines=bylines)
 
 
 @router.get("/authors/{author_id:path}", response_model=AuthorOut, summary="One author by our id, ORCID iD or OpenAlex id")

@@ -352,3 +352,36 @@ def author_summary_out(a: AuthorSummary) -> AuthorListItem:
         works_count=a.works_count,
         last_known_institutions=[InstitutionRef(id=public_id("institution", a.affiliation.id), display_name=a.affiliation.name)] if a.affiliation else [],
     )
+
+
+class EvidenceOut(BaseModel):
+    kind: str = Field(description="orcid, most_alike, a feature name (coauthors_shared, affiliation_jaccard, ...), source or undo.")
+    detail: str
+    weight: float | None = Field(None, description="The feature's contribution to the log-odds, or the pair's score for most_alike.")
+    with_byline: str | None = Field(None, alias="with", description="The byline (work:position) the evidence compares with.")
+
+    model_config = {"populate_by_name": True}
+
+
+class RunRefOut(BaseModel):
+    id: int
+    resolver_version: str
+    at: str
+
+
+class BylineWhyOut(BaseModel):
+    position: int
+    name: str
+    rule: str = Field(description="orcid, constraint, evidence, alone, undo, or source (not yet re-resolved).")
+    score: float | None
+    evidence: list[EvidenceOut]
+    run: RunRefOut | None
+
+
+class WhyOut(BaseModel):
+    """Why a work is on an author's profile."""
+
+    author: str
+    work: str
+    bylines: list[BylineWhyOut]
+

@@ -26,6 +26,7 @@ from peerscope.serve.web.views import (
     status_phrase,
 )
 from peerscope.store import queries
+from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 
 router = APIRouter(include_in_schema=False)
@@ -70,6 +71,20 @@ def authors_list(request: Request, store: StoreDep, page: PageParam = 1) -> Resp
     pager = Pager(page, listed.total, "/authors")
     pager.check()
     return render(request, "authors.html", section="authors", authors=listed.items, pager=pager)
+
+
+@router.get("/authors/{ident}/works/{work}/why")
+def author_work_why_page(request: Request, ident: str, work: str, store: StoreDep) -> Response:
+    """Why a work is on a researcher's profile: the rule, score and evidence for each byline."""
+    author_found, work_found = lookup(store, "author", ident), lookup(store, "work", work)
+    if author_found.moved or work_found.moved:
+        return RedirectResponse(f"/authors/{public_id('author', author_found.number)}/works/{public_id('work', work_found.number)}/why", status_code=301)
+    profile = queries.get_author(store, author_found.number)
+    detail = queries.get_work(store, work_found.number)
+    bylines = store_resolution.why(store, author_found.number, work_found.number)
+    if profile is None or detail is None or not bylines:
+        raise NotFound(f"work {work} is not on the profile of author {ident}")
+    return render(request, "why.html", section="authors", author=profile, w=detail.summary, bylines=bylines)
 
 
 @router.get("/authors/{ident:path}")
