@@ -142,12 +142,13 @@ def evaluate(mentions: Sequence[LabelledMention], variants: GivenNameVariants, f
         grouped[item.block].append(item)
     keys = list(grouped)
     blocks = [LabelledBlock.build(k, [i.mention for i in grouped[k]], [i.author for i in grouped[k]], variants) for k in keys]
-    if len(blocks) < 2:
-        raise InputError(f"cross-validation across blocks needs at least two blocks; the file has {len(blocks)}")
-    if all(len(b.mentions) < 2 for b in blocks):
-        raise InputError("no block has two mentions: there is nothing to learn from or to cluster")
+    if len(blocks) < 3:  # each outer fold must leave two blocks for the inner fold
+        raise InputError(f"cross-validation across blocks needs at least three blocks; the file has {len(blocks)}")
     with progress("fitting and choosing scorers, fold by fold", min(folds, len(blocks))) as advance:
-        validation = cross_validate(blocks, folds=folds, on_fold=advance)
+        try:
+            validation = cross_validate(blocks, folds=folds, on_fold=advance)
+        except ValueError as exc:  # e.g. the blocks a fold learns from have no pair of mentions
+            raise InputError(f"cannot cross-validate on this file: {exc}") from None
     clusters: dict[str, str] = {}
     started = time.perf_counter()
     for b, block in enumerate(blocks):

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from peerscope.resolve.authors.mentions import AuthorMention
 
 _PARTICLES = frozenset("van von der den de del della di da du la le dos das bin ibn al el ter ten mac st".split())
-_SUFFIXES = frozenset("jr sr ii iii iv phd md".split())
+_SUFFIXES = frozenset("jr sr phd".split())
+_NUMERALS = frozenset("II III IV".split())  # only in capitals: "Iv" is a given name
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _INITIALS_TOKEN = re.compile(r"^(?:[A-Z]\.?-?){1,3}$|^(?:[A-Za-z]\.)+$")
@@ -67,9 +68,13 @@ def _given_part(text: str) -> tuple[str, str]:
     return " ".join(tokens), "".join(t[0] for t in tokens)
 
 
+def _is_suffix(token: str) -> bool:
+    return token.lower().strip(".") in _SUFFIXES or token.strip(".") in _NUMERALS
+
+
 def _without_suffixes(text: str) -> str:
     """The name without "Jr.", "III" ..., and with at most one comma, after the family name."""
-    segments = [" ".join(t for t in seg.split() if t.lower().strip(".") not in _SUFFIXES) for seg in text.replace(";", " ").split(",")]
+    segments = [" ".join(t for t in seg.split() if not _is_suffix(t)) for seg in text.replace(";", " ").split(",")]
     present = [seg for seg in segments if seg]
     if not present:
         return ""

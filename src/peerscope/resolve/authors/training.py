@@ -101,6 +101,8 @@ def fit_scorer(
 ) -> PairScorer:
     """Weights fitted on all the blocks; penalty and threshold those with the best B-cubed F1
     over an inner k-fold of the same blocks (each inner block cut by a model fitted without it)."""
+    if len(blocks) < 2:
+        raise ValueError("choosing the threshold by cross-validation needs at least two blocks to learn from")
     folds = group_folds([len(b.mentions) for b in blocks], inner_folds)
     gold = {(b, i): (b, label) for b, block in enumerate(blocks) for i, label in enumerate(block.labels)}
     best: tuple[float, float, float] | None = None
