@@ -28,13 +28,9 @@ from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.normalize.ids import normalize_openalex
 from peerscope.normalize.limits import check_record
 from peerscope.normalize.registry import normalizer
-from peerscope.resolve.author_plan import BylineInput, mention_id, plan_resolution
-from peerscope.resolve.authors.mentions import make_mention
-from peerscope.resolve.authors.scorer import HAND_WEIGHTED, PairScorer
 from peerscope.sources.base import Page, recording_files
 from peerscope.sources.files import Payload, Unreadable, iter_payloads, list_inputs
 from peerscope.store import derived as store_derived
-from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 from peerscope.store.writer import BatchResult, Checkpoint, IngestItem, QuarantineEntry, Writer, payload_hash
 
@@ -306,59 +302,6 @@ def derive_pending(store: Store, rule: CollaborationRule = CollaborationRule(), 
         indexed = DatabaseTitleIndex(store).refresh(None if everything or len(works) > FULL_TITLE_INDEX_ABOVE else works)
         store_derived.clear_pending(store, "work", works)
     return DeriveReport(profiles, indexed)
-
-
-@dataclass(frozen=True, slots=True)
-class AuthorResolutionReport:
-    run_id: int
-    engine: str
-    bylines: int
-    blocks: int
-    clusters: int
-    moved: int
-    created: int
-    merged: int
-    split: int
-    seconds: float
-    bylines_per_second: float
-
-    def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__}
-
-
-def byline_inputs(contexts: Iterable[store_resolution.BylineContext]) -> list[BylineInput]:
-    """The store's bylines as resolution inputs (affiliations and emails as one address text,
-    the work's topics as keywords)."""
-    out = []
-    for c in contexts:
-        byline = (c.work_id, c.position)
-        address = "; ".join((*c.affiliations, *c.emails)) or None
-        mention = make_mention(
-            mention_id(byline), c.name, coauthors=c.coauthors, affiliation=address, title=c.title,
-            keywords=c.topics, venue=c.venue, date=c.year, language=c.language,
-        )
-        out.append(BylineInput(byline, mention, c.author_id, c.name, c.orcid))
-    return out
-
-
-def resolve_authors(
-    store: Store, *, engine: str = "process", scorer: PairScorer | None = None, rule: CollaborationRule = CollaborationRule()
-) -> AuthorResolutionReport:
-    """Re-cluster every byline of the graph into authors, keep the ids people know, store the
-    run (with what explains and undoes it) and recompute the profiles it changed."""
-    from peerscope.engines import block_runner  # engines load DuckDB or Spark only when asked
-
-    started_at, started = _now(), time.perf_counter()
-    inputs = byline_inputs(store_resolution.byline_contexts(store))
-    plan = plan_resolution(inputs, store_resolution.constraints(store), scorer or HAND_WEIGHTED, block_runner(engine))
-    applied = store_resolution.apply_plan(store, plan, started_at)
-    derive_pending(store, rule)
-    seconds = time.perf_counter() - started
-    return AuthorResolutionReport(
-        run_id=applied.run_id, engine=engine, bylines=len(inputs), blocks=plan.summary["blocks"], clusters=plan.summary["clusters"],
-        moved=applied.moved, created=len(applied.created), merged=len(applied.merged), split=len(applied.split),
-        seconds=round(seconds, 3), bylines_per_second=round(len(inputs) / seconds, 1) if seconds else 0.0,
-    )
 
 
 # --- streams -----------------------------------------------------------------------------------

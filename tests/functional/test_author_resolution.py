@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from peerscope.errors import InputError
-from peerscope.pipeline import ingest_openalex, resolve_authors
+from peerscope.pipeline import ingest_openalex
+from peerscope.resolution import resolve_authors
 from peerscope.serve.ids import lookup, public_id
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store

@@ -10,7 +10,8 @@ import pytest
 
 from peerscope.engines import block_runner
 from peerscope.errors import InputError
-from peerscope.pipeline import byline_inputs, ingest_openalex
+from peerscope.pipeline import ingest_openalex
+from peerscope.resolution import byline_inputs
 from peerscope.resolve.author_plan import ResolutionPlan, plan_resolution
 from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.store import resolution as store_resolution

@@ -10,7 +10,8 @@ from peerscope.cli.common import data_options, emit, handle_errors, json_option,
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.engines import ENGINES
 from peerscope.errors import InputError
-from peerscope.pipeline import derive_pending, resolve_authors
+from peerscope.pipeline import derive_pending
+from peerscope.resolution import resolve_authors, resolve_works
 from peerscope.serve.ids import lookup
 from peerscope.store import resolution as store_resolution
 
@@ -41,6 +42,19 @@ def authors_cmd(data_dir: Path | None, database_url: str | None, engine: str, as
         lambda d: f"run {d['run_id']}: {d['bylines']} bylines in {d['blocks']} blocks -> {d['clusters']} authors; "
         f"{d['moved']} bylines moved, {d['created']} authors created, {d['merged']} merged, {d['split']} split ({d['bylines_per_second']}/s)",
     )
+
+
+@resolve.command("works")
+@data_options
+@json_option
+@handle_errors
+def works_cmd(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+    """Fold stored works that are one paper without sharing an identifier (a preprint and its
+    journal version) into one work with every version; the others answer 301 to it."""
+    settings = settings_from(data_dir, database_url)
+    store = open_store(settings)
+    report = resolve_works(store, rule=_rule(settings))
+    emit(report.as_dict(), as_json, lambda d: f"{d['works']} works, {d['compared_pairs']} pairs compared: {d['folded']} works folded into another, {d['refused']} matches refused ({d['seconds']} s)")
 
 
 @resolve.command("runs")

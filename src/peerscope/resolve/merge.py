@@ -15,7 +15,10 @@ changes the result. The policy, in words:
 - **References**: one source's list, the longest (a source's reference pages joined), ties going
   to OpenAlex, Crossref, Semantic Scholar in that order. Lists from two sources are not mixed:
   they name the same cited paper by different identifiers and would count it twice.
-- **Locations**: every source's, deduplicated; the primary one is the venue source's.
+- **Locations**: every source's, deduplicated; the primary one is the venue source's (one only:
+  when one source gave both a preprint and its published version, the published one's).
+- **One source, two versions** (a preprint and its journal version, folded by work matching):
+  for title, type, date, venue and publisher the published record comes before the preprint.
 - **Open access**: open when any source says so; the URL from OpenAlex, Crossref, Semantic
   Scholar, arXiv in that order.
 - **Citation count**: OpenAlex, then Semantic Scholar, then Crossref.
@@ -33,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from peerscope.normalize.names import ascii_fold, split_name
+from peerscope.resolve.works import PREPRINT_TYPES
 from peerscope.normalize.records import (
     AuthorRef,
     AuthorshipRecord,
@@ -77,8 +81,20 @@ def _rank(field: str, source: str) -> int:
     return order.index(source) if source in order else len(order)
 
 
+# fields describing the published paper: within one source, a published record's come first
+PUBLISHED_FIRST = frozenset({"title", "type", "publication_date", "venue", "publisher"})
+
+
+def _is_preprint(r: WorkRecord) -> bool:
+    loc = r.primary_location
+    return r.type in PREPRINT_TYPES or (loc is not None and loc.version == "submittedVersion")
+
+
 def _ordered(field: str, records: Sequence[WorkRecord]) -> list[WorkRecord]:
-    # stable: records of equal rank keep their given order (latest retrieval first, see merge_works)
+    # stable: records of equal rank keep their given order (latest retrieval first, see merge_works);
+    # one source's preprint and published records of a work (folded by matching): published first
+    if field in PUBLISHED_FIRST:
+        return sorted(records, key=lambda r: (_rank(field, r.provenance.source), _is_preprint(r)))
     return sorted(records, key=lambda r: _rank(field, r.provenance.source))
 
 
@@ -229,7 +245,7 @@ def _locations(records: Sequence[WorkRecord], venue_source: str | None) -> tuple
                     same[0] = replace(have, pdf_url=have.pdf_url or loc.pdf_url, license=have.license or loc.license, is_oa=have.is_oa or loc.is_oa)
                 same[2] |= ids
                 continue
-            primary = loc.is_primary and r.provenance.source == venue_source
+            primary = loc.is_primary and r.provenance.source == venue_source and not any(k[0].is_primary for k in kept)
             kept.append([replace(loc, is_primary=primary) if primary != loc.is_primary else loc, r.provenance.source, ids])
     if kept and not any(k[0].is_primary for k in kept):
         kept[0][0] = replace(kept[0][0], is_primary=True)

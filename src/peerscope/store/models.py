@@ -445,3 +445,18 @@ class ResolutionConstraint(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WorkMatchRow(Base):
+    """Why two stored works became one without sharing an identifier (a preprint and its
+    journal version): the matcher's rule, score and evidence, kept with the survivor."""
+
+    __tablename__ = "work_matches"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    survivor_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    folded_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    rule: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)  # JSON list of {"kind", "value", "note"}
+    matcher_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

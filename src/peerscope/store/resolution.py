@@ -40,6 +40,8 @@ from peerscope.store.models import (
     Source,
     Topic,
     Work,
+    WorkMatchRow,
+    WorkRecordRow,
     WorkTopic,
 )
 
@@ -387,3 +389,50 @@ def why(store: Store, author_id: int, work_id: int) -> list[dict]:
             out.append({"position": position, "name": name, "rule": rule, "score": score, "evidence": orjson.loads(evidence), "run": {"id": run_id, "resolver_version": version, "at": at.isoformat()}})
     return out
 
+
+
+# --- works -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkMatchContext:
+    """What work matching needs of a stored work."""
+
+    work_id: int
+    title: str
+    year: int | None
+    type: str | None
+    names: tuple[str, ...]  # the byline, in order
+    ids: tuple[tuple[str, str], ...]  # (scheme, value)
+    venue: str | None
+    sources: tuple[str, ...]  # the sources that describe it
+
+
+def work_match_contexts(store: Store) -> list[WorkMatchContext]:
+    w, a, x, src = Work.__table__, Authorship.__table__, ExternalIdRow.__table__, Source.__table__
+    r = WorkRecordRow.__table__
+    with store.connect() as conn:
+        names: dict[int, list[str]] = defaultdict(list)
+        for work_id, name in conn.execute(select(a.c.work_id, a.c.raw_author_name).order_by(a.c.work_id, a.c.position)):
+            names[work_id].append(name)
+        ids: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for work_id, scheme, value in conn.execute(select(x.c.entity_id, x.c.scheme, x.c.value).where(x.c.entity_kind == "work").order_by(x.c.entity_id, x.c.scheme, x.c.value)):
+            ids[work_id].append((scheme, value))
+        sources: dict[int, set[str]] = defaultdict(set)
+        for work_id, source in conn.execute(select(r.c.work_id, r.c.source)):
+            sources[work_id].add(source)
+        rows = conn.execute(
+            select(w.c.id, w.c.title, w.c.publication_year, w.c.type, src.c.display_name).outerjoin(src, src.c.id == w.c.primary_source_id).order_by(w.c.id)
+        ).all()
+    return [
+        WorkMatchContext(wid, title, year, kind, tuple(names.get(wid, ())), tuple(ids.get(wid, ())), venue, tuple(sorted(sources.get(wid, ()))))
+        for wid, title, year, kind, venue in rows
+    ]
+
+
+def work_matches_of(store: Store, work_id: int) -> list[dict]:
+    """Why works were folded into ``work_id``: one decision per folded work."""
+    t = WorkMatchRow.__table__
+    with store.connect() as conn:
+        rows = conn.execute(select(t).where(t.c.survivor_id == work_id).order_by(t.c.folded_id)).mappings().all()
+    return [{**dict(r), "evidence": orjson.loads(r["evidence"]), "created_at": r["created_at"].isoformat()} for r in rows]

@@ -55,6 +55,7 @@ from peerscope.store.models import (
     Topic,
     Work,
     WorkConflict,
+    WorkMatchRow,
     WorkRecordRow,
     WorkSignal,
     WorkTopic,
@@ -596,7 +597,9 @@ class Writer:
         self._attach_deferred(conn, id_rows, now, result)
 
     # --- works that turn out to be one, records that wait for their work ----------------------
-    def _fold_works(self, conn: Connection, survivor: int, others: Sequence[int], now: datetime, result: BatchResult) -> None:
+    def _fold_works(
+        self, conn: Connection, survivor: int, others: Sequence[int], now: datetime, result: BatchResult, reason: str = "records share an identifier"
+    ) -> None:
         """Stored works ``others`` are ``survivor`` (a record's identifiers join them): their
         records, identifiers and incoming citations move to the survivor, their own rows go, and
         each leaves a redirect. The survivor is then rebuilt from all its records."""
@@ -605,6 +608,7 @@ class Writer:
             return
         w_t, x_t, c_t, r_t = Work.__table__, ExternalIdRow.__table__, Citation.__table__, WorkRecordRow.__table__
         result.author_ids |= self._clear_work_children(conn, others)
+        result.work_ids |= set(others)  # their title index rows go
         moved = conn.execute(select(r_t.c.source, r_t.c.source_id, r_t.c.raw_record_id).where(r_t.c.work_id.in_(others))).all()
         conn.execute(delete(r_t).where(r_t.c.work_id.in_(others)))
         insert_rows(
@@ -622,7 +626,7 @@ class Writer:
         insert_rows(
             conn,
             rd_t,
-            [{"entity_kind": "work", "old_id": o, "new_id": survivor, "reason": "records share an identifier", "created_at": now} for o in others],
+            [{"entity_kind": "work", "old_id": o, "new_id": survivor, "reason": reason[:255], "created_at": now} for o in others],
             ignore_conflicts=True,
         )
         for (kind, scheme, value), eid in list(self._known.items()):
@@ -676,6 +680,25 @@ class Writer:
         raws = [r for r in raws if r in loaded]
         if raws:
             self._write_works(conn, [loaded[r] for r in raws], raws, now, result)
+
+    def fold(self, groups: Sequence[tuple[int, Sequence[int], str]], decisions: Sequence[dict] = ()) -> BatchResult:
+        """Fold stored works found to be one paper (``(survivor, others, reason)`` each) in one
+        transaction: records, identifiers and citations move to the survivor, the others
+        redirect to it, and the survivor is rebuilt from all its records by the merge policy.
+        ``decisions`` (rows of ``work_matches``) say why, and are written with the fold."""
+        result = BatchResult()
+        now = _now()
+        try:
+            with self.store.begin(write=True) as conn:
+                insert_rows(conn, WorkMatchRow.__table__, [{**d, "created_at": now} for d in decisions], update_on=("survivor_id", "folded_id"))
+                for survivor, others, reason in groups:
+                    self._fold_works(conn, survivor, others, now, result, reason)
+                self.rewrite_in(conn, [g[0] for g in groups], now, result)
+                mark_pending(conn, result.author_ids, result.work_ids)
+        except BaseException:
+            self._known.clear()
+            raise
+        return result
 
     def rewrite(self, work_ids: Sequence[int]) -> BatchResult:
         result = BatchResult()

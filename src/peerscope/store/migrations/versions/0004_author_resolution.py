@@ -1,4 +1,4 @@
-"""author resolution: runs, changes, retired authors, links with evidence, constraints
+"""resolution: author runs, changes, retired authors, links with evidence, constraints; work matches
 
 Revision ID: 0004
 Revises: 0003
@@ -74,7 +74,21 @@ def upgrade() -> None:
     )
 
 
+    op.create_table('work_matches',
+    sa.Column('survivor_id', Id, autoincrement=False, nullable=False),
+    sa.Column('folded_id', Id, autoincrement=False, nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('evidence', sa.Text(), nullable=False),
+    sa.Column('matcher_version', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('survivor_id', 'folded_id', name=op.f('pk_work_matches')),
+    sqlite_with_rowid=False
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('work_matches')
     op.drop_table('resolution_constraints')
     op.drop_index('ix_author_links_author', table_name='author_links')
     op.drop_table('author_links')
