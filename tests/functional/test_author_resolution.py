@@ -21,7 +21,7 @@ from peerscope.store.models import Authorship, ExternalIdRow, Redirect
 OA = "https://openalex.org/"
 
 
-def work(n: int, title: str, year: int, authors: list[tuple[str, str, str | None, str | None]], topic: str = "Graph Neural Networks") -> dict:
+def work(n: int, title: str, year: int, authors: list[tuple[str | None, str, str | None, str | None]], topic: str = "Graph Neural Networks") -> dict:
     """An OpenAlex work; authors are (OpenAlex author id, name, affiliation, ORCID)."""
     return {
         "id": f"{OA}W90000{n:04d}",
@@ -37,7 +37,7 @@ def work(n: int, title: str, year: int, authors: list[tuple[str, str, str | None
         "authorships": [
             {
                 "author_position": "first" if i == 0 else "middle",
-                "author": {"id": f"{OA}{aid}", "display_name": name, "orcid": f"https://orcid.org/{orcid}" if orcid else None},
+                "author": {"id": f"{OA}{aid}" if aid else None, "display_name": name, "orcid": f"https://orcid.org/{orcid}" if orcid else None},
                 "raw_author_name": name,
                 "institutions": [],
                 "raw_affiliation_strings": [aff] if aff else [],
@@ -65,6 +65,8 @@ CORPUS = [
     # one ORCID iD on two source ids with unlike names: a hard link whatever else says
     work(6, "Kernel methods for proteins", 2018, [("A9100004", "Chen Wei", None, "0000-0002-1825-0097")], topic="Protein Structure"),
     work(7, "Tiling the plane with polyominoes", 2023, [("A9100005", "Wei Chen", None, "0000-0002-1825-0097")], topic="Combinatorics"),
+    # bylines without any author id (as from a source that has none): attached on evidence
+    work(8, "Cod larvae and ocean heat", 2022, [(None, "Ingrid Berg", OSLO, None), (None, "Maria Okafor", OSLO, None)], topic="Fish Ecology"),
 ]
 
 
@@ -98,7 +100,7 @@ def test_split_person_is_merged_namesake_kept_apart_orcid_joins(corpus_store: St
     mira_a, mira_b, maria = author_of(store, "A9100001"), author_of(store, "A9100002"), author_of(store, "A9100003")
     chen_a, chen_b = author_of(store, "A9100004"), author_of(store, "A9100005")
     report = resolve_authors(store)
-    assert report.bylines == 15
+    assert report.bylines == 17
     # Mira's two ids are one author now, under the older id; the other redirects to it
     survivor = min(mira_a, mira_b)
     assert author_at(store, 1, 0) == author_at(store, 3, 0) == survivor
@@ -108,6 +110,9 @@ def test_split_person_is_merged_namesake_kept_apart_orcid_joins(corpus_store: St
     assert author_of(store, "A9100002") == survivor
     # Maria in Oslo stays herself
     assert author_at(store, 4, 0) == author_at(store, 5, 0) == maria != survivor
+    # the lone bylines of work 8 join Ingrid's and Maria's profiles
+    assert author_at(store, 8, 1) == maria and author_at(store, 8, 0) == author_at(store, 4, 1)
+    assert report.merged == 3  # Mira's second id, and the two lone bylines' one-byline authors
     # one ORCID iD: one author, explained by the iD
     assert author_at(store, 6, 0) == author_at(store, 7, 0) == min(chen_a, chen_b)
     why = store_resolution.why(store, min(chen_a, chen_b), lookup(store, "work", f"{OA}W900000007").number)
@@ -123,7 +128,7 @@ def test_rerun_keeps_every_id(corpus_store: Store) -> None:
     first = resolve_authors(corpus_store)
     before = bylines(corpus_store)
     second = resolve_authors(corpus_store)
-    assert first.merged == 1
+    assert first.merged == 3
     assert second.moved == 0 and second.merged == 0 and second.created == 0
     assert bylines(corpus_store) == before
 

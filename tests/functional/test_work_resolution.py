@@ -14,6 +14,7 @@ from sqlalchemy import select
 from peerscope.pipeline import ingest_openalex
 from peerscope.resolution import resolve_works
 from peerscope.serve.ids import lookup, public_id
+from peerscope.store import queries
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 from peerscope.store.models import Location, WorkRecordRow
@@ -54,6 +55,9 @@ def test_preprints_join_their_published_versions(store: Store, corpus: Path) -> 
     with store.connect() as conn:
         versions = conn.execute(select(loc.c.version, loc.c.is_primary).where(loc.c.work_id == survivor).order_by(loc.c.is_primary.desc())).all()
     assert versions[0] == ("publishedVersion", True) and ("submittedVersion", False) in versions
+    (summary,) = queries.work_summaries(store, [survivor])
+    preprint = [v for v in summary.other_versions if v.version == "submittedVersion"]
+    assert preprint and preprint[0].venue and preprint[0].venue != (summary.venue.name if summary.venue else None)
     reasons = store_resolution.work_matches_of(store, survivor)
     assert reasons and reasons[0]["rule"] in ("title_authors", "title_only") and reasons[0]["evidence"]
     # the folded work's own id answers with the survivor (a 301 on the pages and the API)

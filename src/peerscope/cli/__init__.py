@@ -6,6 +6,7 @@ import click
 
 from peerscope import __version__
 from peerscope.cli.bench import bench
+from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
 from peerscope.cli.eval import eval_group

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import count
 
-from peerscope.resolve.authors.cluster import Constraints, Link, cluster_block
+from peerscope.resolve.authors.cluster import Constraints, ExistingCluster, Link, attach, cluster_block
 from peerscope.resolve.authors.features import FEATURIZER_VERSION
 from peerscope.resolve.authors.mentions import AuthorMention
 from peerscope.resolve.authors.scorer import PairScorer
@@ -48,6 +48,7 @@ class BylineInput:
     author_id: int
     name: str  # as printed
     orcid: str | None = None
+    held: bool = True  # its author is more than this byline (a source's id, an ORCID iD, other bylines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +75,26 @@ class ResolutionPlan:
     summary: dict = field(default_factory=dict)
 
 
+def _one_per_work(mention_ids: Sequence[str]) -> list[str]:
+    """The first of each work's mentions: a source that put one id (or one ORCID iD) on two
+    bylines of a work contradicts itself, and only the first is held to it."""
+    seen: set[str] = set()
+    out = []
+    for m in mention_ids:
+        work = m.split(":", 1)[0]
+        if work not in seen:
+            seen.add(work)
+            out.append(m)
+    return out
+
+
 def block_constraints(
     inputs: Sequence[BylineInput], stored: Iterable[tuple[str, Byline, Byline]]
 ) -> dict[str, Constraints]:
     """Constraints per block.
 
     * ORCID iDs: the same iD must link, different iDs cannot.
+    * Two bylines of one work are never one person.
     * The stored claims and corrections whose two bylines fall in the same block.
     * The bylines an author already holds stay together (the source's own author id, or an
       earlier run's decision): resolution joins such groups on evidence, and takes a byline out
@@ -95,6 +110,7 @@ def block_constraints(
             by_block_orcid[i.mention.block][i.orcid].append(i.mention.mention_id)
     for block, groups in by_block_orcid.items():
         for members in groups.values():
+            members = _one_per_work(members)
             must[block].update((members[0], m) for m in members[1:])
         firsts = [members[0] for members in groups.values()]
         cannot[block].update((a, b) for n, a in enumerate(firsts) for b in firsts[n + 1 :])
@@ -102,6 +118,12 @@ def block_constraints(
     for kind, a, b in stored:
         if a in block_of and block_of.get(a) == block_of.get(b):
             (must if kind == "must" else cannot)[block_of[a]].add((mention_id(a), mention_id(b)))
+    # two bylines of one work are two people
+    on_work: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for i in inputs:
+        on_work[(i.mention.block, i.byline[0])].append(i.mention.mention_id)
+    for (block, _work), members in on_work.items():
+        cannot[block].update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
     groups: dict[tuple[str, int], list[BylineInput]] = defaultdict(list)
     for i in inputs:
         if i.byline not in released:
@@ -109,6 +131,8 @@ def block_constraints(
     for (block, _author), members in groups.items():
         orcid = next((m.orcid for m in members if m.orcid), None)
         held = [m for m in members if m.orcid in (None, orcid)]
+        kept = set(_one_per_work([m.mention.mention_id for m in held]))
+        held = [m for m in held if m.mention.mention_id in kept]
         must[block].update((held[0].mention.mention_id, m.mention.mention_id) for m in held[1:])
     blocks = set(must) | set(cannot)
     return {b: Constraints.of(must.get(b, ()), cannot.get(b, ())) for b in blocks}
@@ -170,15 +194,37 @@ def plan_resolution(
     stored_constraints: Iterable[tuple[str, Byline, Byline]],
     scorer: PairScorer,
     run_blocks: BlockRunner = run_in_process,
+    group_scorer: PairScorer | None = None,
 ) -> ResolutionPlan:
-    """Cluster every byline and give each cluster a stable author id."""
+    """Cluster every byline and give each cluster a stable author id, in two passes:
+
+    1. bylines whose author is already more than one byline (a source's author id, an ORCID
+       iD, an earlier run's cluster) are clustered by the engine with those groups kept
+       together, joined only at ``group_scorer``'s stricter threshold: a source's own
+       disambiguation is evidence too, and joining two of its profiles needs strong reasons;
+    2. lone bylines (no id at all, as from sources without author ids) are attached to those
+       clusters, or clustered among themselves, at ``scorer``'s threshold.
+    """
     stored_constraints = list(stored_constraints)
     inputs = join_blocks(inputs)
     constraints = block_constraints(inputs, stored_constraints)
+    held = [i for i in inputs if i.held]
+    lone = [i for i in inputs if not i.held]
     blocks: dict[str, list[AuthorMention]] = defaultdict(list)
-    for i in inputs:
+    for i in held:
         blocks[i.mention.block].append(i.mention)
-    links = {link.mention_id: link for link in run_blocks(dict(blocks), scorer, constraints)}
+    links = {link.mention_id: link for link in run_blocks(dict(blocks), group_scorer or scorer, constraints)}
+    if lone:
+        held_members: dict[str, list[AuthorMention]] = defaultdict(list)
+        for i in held:
+            held_members[links[i.mention.mention_id].cluster_id].append(i.mention)
+        existing = [ExistingCluster(cid, tuple(ms)) for cid, ms in sorted(held_members.items())]
+        every = Constraints(
+            frozenset(p for c in constraints.values() for p in c.must_link), frozenset(p for c in constraints.values() for p in c.cannot_link)
+        )
+        ordered = sorted((i.mention for i in lone), key=lambda m: m.mention_id)
+        links.update((link.mention_id, link) for link in attach(existing, ordered, scorer, every))
+    all_blocks = {i.mention.block for i in inputs}
     by_mention = {i.mention.mention_id: i for i in inputs}
     # clusters, then joined across blocks by a shared ORCID iD (a name that changed)
     parent: dict[str, str] = {}
@@ -240,5 +286,5 @@ def plan_resolution(
         new_authors=new_authors,
         merges=[(m.old_id, m.survivor, m.mentions) for m in stable.merges],
         splits=[(s.old_id, list(s.parts)) for s in stable.splits],
-        summary={"bylines": len(inputs), "blocks": len(blocks), "clusters": len(clusters), "would_move": stable.moved},
+        summary={"bylines": len(inputs), "lone_bylines": len(lone), "blocks": len(all_blocks), "clusters": len(clusters), "would_move": stable.moved},
     )

@@ -41,6 +41,7 @@ from peerscope.store.views import (
     IdView,
     InstitutionView,
     LocationView,
+    VersionNote,
     Page,
     ProvenanceView,
     Ref,
@@ -152,6 +153,7 @@ def _summaries(conn: Connection, work_ids: Sequence[int], with_affiliations: boo
         )
     }
     bylines = _bylines(conn, list(rows), with_affiliations)
+    versions = _other_versions(conn, list(rows))
     out = []
     for wid in work_ids:
         r = rows.get(wid)
@@ -171,9 +173,28 @@ def _summaries(conn: Connection, work_ids: Sequence[int], with_affiliations: boo
                 is_retracted=r.is_retracted,
                 cited_by_count=r.cited_by_count,
                 byline=bylines.get(r.id, ()),
+                other_versions=versions.get(r.id, ()),
             )
         )
     return out
+
+
+def _other_versions(conn: Connection, work_ids: list[int]) -> dict[int, tuple[VersionNote, ...]]:
+    """Each work's locations besides the primary one, with their venue: a preprint and its
+    published version folded into one work show both."""
+    loc = Location.__table__
+    out: dict[int, list[VersionNote]] = {}
+    rows = conn.execute(
+        select(loc.c.work_id, loc.c.version, S.c.display_name)
+        .select_from(loc.outerjoin(S, S.c.id == loc.c.source_id))
+        .where(loc.c.work_id.in_(work_ids), loc.c.is_primary.is_(False))
+        .order_by(loc.c.work_id, loc.c.id)
+    )
+    for work_id, version, venue in rows:
+        note = VersionNote(version, venue)
+        if note not in out.setdefault(work_id, []):
+            out[work_id].append(note)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def work_summaries(store: Store, work_ids: Sequence[int]) -> list[WorkSummary]:

@@ -61,6 +61,7 @@ class BylineContext:
     author_id: int
     name: str  # as printed on the work
     orcid: str | None  # asserted on this byline, or held by its author
+    held: bool  # its author is more than this byline: a source's author id, an ORCID iD, other bylines
     coauthors: tuple[str, ...]
     affiliations: tuple[str, ...]
     emails: tuple[str, ...]
@@ -93,6 +94,13 @@ def byline_contexts(store: Store) -> list[BylineContext]:
         topics: dict[int, list[str]] = defaultdict(list)
         for work_id, name in conn.execute(select(wt.c.work_id, tp.c.display_name).join(tp, tp.c.id == wt.c.topic_id).order_by(wt.c.work_id, wt.c.score.desc())):
             topics[work_id].append(name)
+        x = ExternalIdRow.__table__
+        identified = set(
+            conn.execute(select(x.c.entity_id).where(x.c.entity_kind == "author", x.c.scheme != "mention").distinct()).scalars()
+        )
+    byline_count: dict[int, int] = defaultdict(int)
+    for r in rows:
+        byline_count[r[3]] += 1
     names_on: dict[int, list[str]] = defaultdict(list)
     for r in rows:
         names_on[r[1]].append(r[4])
@@ -107,6 +115,7 @@ def byline_contexts(store: Store) -> list[BylineContext]:
                 author_id=author_id,
                 name=name,
                 orcid=ship_orcid or author_orcid,
+                held=author_id in identified or byline_count[author_id] > 1 or bool(ship_orcid or author_orcid),
                 coauthors=tuple(n for i, n in enumerate(others) if i != position and n),
                 affiliations=tuple(affiliations.get(ship, ())),
                 emails=tuple(e for e in (emails or "").split(",") if e),
@@ -402,7 +411,7 @@ class WorkMatchContext:
     title: str
     year: int | None
     type: str | None
-    names: tuple[str, ...]  # the byline, in order
+    names: tuple[str, ...]  # the byline in order, by the authors' display names
     ids: tuple[tuple[str, str], ...]  # (scheme, value)
     venue: str | None
     sources: tuple[str, ...]  # the sources that describe it
@@ -413,8 +422,12 @@ def work_match_contexts(store: Store) -> list[WorkMatchContext]:
     r = WorkRecordRow.__table__
     with store.connect() as conn:
         names: dict[int, list[str]] = defaultdict(list)
-        for work_id, name in conn.execute(select(a.c.work_id, a.c.raw_author_name).order_by(a.c.work_id, a.c.position)):
-            names[work_id].append(name)
+        au = Author.__table__
+        # the author's display name (a source's canonical spelling) before the name as printed
+        for work_id, shown, printed in conn.execute(
+            select(a.c.work_id, au.c.display_name, a.c.raw_author_name).outerjoin(au, au.c.id == a.c.author_id).order_by(a.c.work_id, a.c.position)
+        ):
+            names[work_id].append(shown or printed)
         ids: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for work_id, scheme, value in conn.execute(select(x.c.entity_id, x.c.scheme, x.c.value).where(x.c.entity_kind == "work").order_by(x.c.entity_id, x.c.scheme, x.c.value)):
             ids[work_id].append((scheme, value))

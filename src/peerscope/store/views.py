@@ -109,6 +109,15 @@ class WorkSummary:
     is_retracted: bool
     cited_by_count: int
     byline: tuple[BylineEntry, ...]
+    other_versions: tuple[VersionNote, ...] = ()  # versions besides the primary one
+
+
+@dataclass(frozen=True, slots=True)
+class VersionNote:
+    """A version of a work besides its primary location: "preprint · arXiv"."""
+
+    version: str | None  # "submittedVersion", "acceptedVersion", "publishedVersion"
+    venue: str | None
 
 
 @dataclass(frozen=True, slots=True)
