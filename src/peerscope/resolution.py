@@ -72,7 +72,8 @@ def byline_inputs(contexts: Iterable[store_resolution.BylineContext]) -> list[By
 
 
 def resolve_authors(
-    store: Store, *, engine: str = "process", scorer: PairScorer | None = None, group_scorer: PairScorer | None = None, rule: CollaborationRule = CollaborationRule()
+    store: Store, *, engine: str = "process", scorer: PairScorer | None = None, group_scorer: PairScorer | None = None,
+    rule: CollaborationRule = CollaborationRule(), incremental: bool = False,
 ) -> AuthorResolutionReport:
     """Re-cluster every byline of the graph into authors, keep the ids people know, store the
     run (with what explains and undoes it) and recompute the profiles it changed."""
@@ -80,7 +81,7 @@ def resolve_authors(
 
     started_at, started = _now(), time.perf_counter()
     inputs = byline_inputs(store_resolution.byline_contexts(store))
-    plan = plan_resolution(inputs, store_resolution.constraints(store), scorer or DEFAULT_SCORER, block_runner(engine), group_scorer or DEFAULT_GROUP_SCORER)
+    plan = plan_resolution(inputs, store_resolution.constraints(store), scorer or DEFAULT_SCORER, block_runner(engine), group_scorer or DEFAULT_GROUP_SCORER, incremental=incremental)
     applied = store_resolution.apply_plan(store, plan, started_at)
     derive_pending(store, rule)
     seconds = time.perf_counter() - started

@@ -225,3 +225,22 @@ def test_why_in_the_api_and_on_the_pages(corpus_store: Store, tmp_path: Path) ->
         maria = public_id("author", author_of(store, "A9100003"))
         assert client.get(f"/api/authors/{maria}/works/{work3}/why").status_code == 404
         assert client.get(f"/authors/{maria}/works/{work3}/why").status_code == 404
+
+
+def test_incremental_attaches_new_bylines_and_reclusters_nothing(store: Store, tmp_path: Path) -> None:
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("\n".join(json.dumps(w) for w in CORPUS[:-1]) + "\n")
+    later.write_text(json.dumps(CORPUS[-1]) + "\n")
+    ingest_openalex(store, [first])
+    mira_a, mira_b = author_of(store, "A9100001"), author_of(store, "A9100002")
+    ingest_openalex(store, [later])
+    before = bylines(store)
+    report = resolve_authors(store, incremental=True)
+    after = bylines(store)
+    # Mira's two source profiles are left apart (no reclustering) ...
+    assert author_at(store, 1, 0) == mira_a and author_at(store, 3, 0) == mira_b
+    # ... while the new lone bylines joined the profiles they belong to
+    assert author_at(store, 8, 0) == author_at(store, 4, 1) and author_at(store, 8, 1) == author_at(store, 4, 0)
+    changed = {k for k in before if before[k] != after[k]}
+    assert {k[0] for k in changed} == {lookup(store, "work", f"{OA}W900000008").number}
+    assert report.moved == 2 and report.merged == 2

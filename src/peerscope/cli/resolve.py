@@ -28,14 +28,15 @@ def _rule(settings) -> CollaborationRule:  # type: ignore[no-untyped-def]
 @resolve.command("authors")
 @data_options
 @click.option("--engine", type=click.Choice(ENGINES), default="process", show_default=True, help="Where the clustering of the blocks runs.")
+@click.option("--incremental", is_flag=True, help="Only attach bylines no author holds yet (new mentions); recluster nothing.")
 @json_option
 @handle_errors
-def authors_cmd(data_dir: Path | None, database_url: str | None, engine: str, as_json: bool) -> None:
+def authors_cmd(data_dir: Path | None, database_url: str | None, engine: str, incremental: bool, as_json: bool) -> None:
     """Re-cluster every byline into authors. Ids people know are kept; merged authors redirect
     to the survivor; every byline records why it is on its profile; the run can be undone."""
     settings = settings_from(data_dir, database_url)
     store = open_store(settings)
-    report = resolve_authors(store, engine=engine, rule=_rule(settings))
+    report = resolve_authors(store, engine=engine, rule=_rule(settings), incremental=incremental)
     emit(
         report.as_dict(),
         as_json,

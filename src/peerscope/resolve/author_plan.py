@@ -195,6 +195,8 @@ def plan_resolution(
     scorer: PairScorer,
     run_blocks: BlockRunner = run_in_process,
     group_scorer: PairScorer | None = None,
+    *,
+    incremental: bool = False,
 ) -> ResolutionPlan:
     """Cluster every byline and give each cluster a stable author id, in two passes:
 
@@ -204,6 +206,9 @@ def plan_resolution(
        disambiguation is evidence too, and joining two of its profiles needs strong reasons;
     2. lone bylines (no id at all, as from sources without author ids) are attached to those
        clusters, or clustered among themselves, at ``scorer``'s threshold.
+
+    ``incremental`` skips the first pass: every author stays as it is, and only lone bylines
+    (new mentions) are attached, so nothing is reclustered.
     """
     stored_constraints = list(stored_constraints)
     inputs = join_blocks(inputs)
@@ -213,7 +218,10 @@ def plan_resolution(
     blocks: dict[str, list[AuthorMention]] = defaultdict(list)
     for i in held:
         blocks[i.mention.block].append(i.mention)
-    links = {link.mention_id: link for link in run_blocks(dict(blocks), group_scorer or scorer, constraints)}
+    if incremental:
+        links = {i.mention.mention_id: Link(i.mention.mention_id, f"author:{i.author_id}", "kept") for i in held}
+    else:
+        links = {link.mention_id: link for link in run_blocks(dict(blocks), group_scorer or scorer, constraints)}
     if lone:
         held_members: dict[str, list[AuthorMention]] = defaultdict(list)
         for i in held:
@@ -265,6 +273,8 @@ def plan_resolution(
     plan_links: dict[Byline, BylineLink] = {}
     for i in inputs:
         link = links[i.mention.mention_id]
+        if link.reason == "kept":
+            continue  # left as it was: its earlier reason stands
         if link.reason == "alone" and not i.orcid:
             rule, score = "alone", None
         elif i.orcid and any(by_mention[m].orcid == i.orcid for m in (mention_id(b) for b in members[find(link.cluster_id)]) if m != i.mention.mention_id):
