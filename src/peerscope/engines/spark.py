@@ -51,10 +51,11 @@ def run_on_spark(blocks: Mapping[str, Sequence[AuthorMention]], scorer: PairScor
         rows = [(key, mention_to_json(m)) for key, members in blocks.items() for m in members]
         if not rows:
             return []
-        frame = session.createDataFrame(rows, "block string, mention string")
-        shared = session.sparkContext.broadcast((scorer, {k: constraints_to_json(c) for k, c in constraints.items()}))
+        context = session.sparkContext
+        shared = context.broadcast((scorer, {k: constraints_to_json(c) for k, c in constraints.items()}))
+        slices = max(2, min(64, len(rows) // 10_000))  # keep each task's share of the mentions small
         links = (
-            frame.rdd.map(lambda r: (r.block, r.mention))
+            context.parallelize(rows, slices)
             .groupByKey()
             .flatMap(lambda kv: _cluster_block((kv[0], list(kv[1])), *shared.value))
             .collect()

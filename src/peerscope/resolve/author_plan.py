@@ -189,6 +189,44 @@ def join_blocks(inputs: Sequence[BylineInput]) -> list[BylineInput]:
     return [i if find(i.mention.block) == i.mention.block else replace(i, mention=replace(i.mention, block=find(i.mention.block))) for i in inputs]
 
 
+def _byline_links(
+    inputs: Sequence[BylineInput],
+    links: Mapping[str, Link],
+    cluster_of: Mapping[str, str],
+    members: Mapping[str, set[Byline]],
+    stored_constraints: Sequence[tuple[str, Byline, Byline]],
+) -> dict[Byline, BylineLink]:
+    """Why each byline is where the plan puts it (bylines an incremental run left alone keep
+    their earlier reason and get none here)."""
+    by_mention = {i.mention.mention_id: i for i in inputs}
+    names = {m: i.name for m, i in by_mention.items()}
+    stored_pairs = {frozenset((mention_id(a), mention_id(b))) for k, a, b in stored_constraints if k == "must"}
+    out: dict[Byline, BylineLink] = {}
+    for i in inputs:
+        me = i.mention.mention_id
+        link = links[me]
+        if link.reason == "kept":
+            continue
+        same_orcid = bool(i.orcid) and any(by_mention[mention_id(b)].orcid == i.orcid for b in members[cluster_of[me]] if mention_id(b) != me)
+        if same_orcid:
+            rule, score = "orcid", 1.0
+        elif link.reason == "alone":
+            rule, score = "alone", None
+        elif link.reason == "must_link" and link.partner and frozenset((me, link.partner)) in stored_pairs:
+            rule, score = "constraint", 1.0
+        elif link.reason == "must_link":
+            rule, score = "source_profile", link.score  # kept with the profile its source built
+        else:
+            rule, score = "evidence", link.score
+        evidence = _evidence(link, names)
+        if rule == "orcid":
+            evidence = ({"kind": "orcid", "detail": f"ORCID iD {i.orcid} on this byline and others of the profile", "weight": None, "with": None}, *evidence)
+        elif rule == "source_profile":
+            evidence = ({"kind": "source_profile", "detail": "the source's own author id (or an earlier run) puts it on this profile", "weight": None, "with": None}, *evidence)
+        out[i.byline] = BylineLink(rule, score, evidence)
+    return out
+
+
 def plan_resolution(
     inputs: Sequence[BylineInput],
     stored_constraints: Iterable[tuple[str, Byline, Byline]],
@@ -268,27 +306,8 @@ def plan_resolution(
             orcids = sorted({by_mention[mention_id(b)].orcid for b in ordered if by_mention[mention_id(b)].orcid})
             name = max((by_mention[mention_id(b)].name for b in ordered), key=len)
             new_authors[author_id] = (name, orcids[0] if len(orcids) == 1 else None)
-    names = {m: by_mention[m].name for m in by_mention}
-    stored_pairs = {frozenset((mention_id(a), mention_id(b))) for k, a, b in stored_constraints if k == "must"}
-    plan_links: dict[Byline, BylineLink] = {}
-    for i in inputs:
-        link = links[i.mention.mention_id]
-        if link.reason == "kept":
-            continue  # left as it was: its earlier reason stands
-        if link.reason == "alone" and not i.orcid:
-            rule, score = "alone", None
-        elif i.orcid and any(by_mention[m].orcid == i.orcid for m in (mention_id(b) for b in members[find(link.cluster_id)]) if m != i.mention.mention_id):
-            rule, score = "orcid", 1.0
-        elif link.reason == "must_link" and link.partner and frozenset((i.mention.mention_id, link.partner)) in stored_pairs:
-            rule, score = "constraint", 1.0
-        elif link.reason == "alone":
-            rule, score = "alone", None
-        else:
-            rule, score = "evidence", link.score
-        evidence = _evidence(link, names)
-        if rule == "orcid":
-            evidence = ({"kind": "orcid", "detail": f"ORCID iD {i.orcid} on this byline and others of the profile", "weight": None, "with": None}, *evidence)
-        plan_links[i.byline] = BylineLink(rule, score, evidence)
+    cluster_of = {i.mention.mention_id: find(links[i.mention.mention_id].cluster_id) for i in inputs}
+    plan_links = _byline_links(inputs, links, cluster_of, members, stored_constraints)
     return ResolutionPlan(
         resolver_version=RESOLVER_VERSION,
         assignment=assignment,

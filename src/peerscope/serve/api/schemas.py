@@ -372,7 +372,7 @@ class RunRefOut(BaseModel):
 class BylineWhyOut(BaseModel):
     position: int
     name: str
-    rule: str = Field(description="orcid, constraint, evidence, alone, undo, or source (not yet re-resolved).")
+    rule: str = Field(description="orcid, constraint, source_profile, evidence, alone, undo, or source (not yet re-resolved).")
     score: float | None
     evidence: list[EvidenceOut]
     run: RunRefOut | None
