@@ -108,6 +108,16 @@ class Settings(BaseSettings):
     )
     hf_base_url: str = Field("https://huggingface.co", description="Base URL of Hugging Face (papers API).")
     hf_rate_per_second: float = Field(2.0, gt=0, description="Most requests per second sent to Hugging Face.")
+    document_max_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest document (PDF, text, Markdown, HTML) accepted by check-document and ingest document, in bytes."
+    )
+    document_max_pages: int = Field(2000, ge=1, description="PDFs with more pages than this are refused.")
+    document_parse_timeout_seconds: float = Field(
+        120.0, gt=0, description="Seconds a PDF may take to read (in its own process) before it is refused."
+    )
+    document_parse_memory_mb: int = Field(
+        1024, ge=128, description="Address-space limit of the process that reads a PDF, in MB; a PDF needing more is refused."
+    )
 
     @field_validator("data_dir")
     @classmethod

@@ -9,6 +9,7 @@ from peerscope.cli.bench import bench
 from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
+from peerscope.cli.documents import check_document_cmd  # also adds `ingest document`
 from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
 from peerscope.cli.ingest import ingest
@@ -27,7 +28,7 @@ def cli() -> None:
     """
 
 
-for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group):
+for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group, check_document_cmd):
     cli.add_command(command)
 
 

@@ -460,3 +460,47 @@ class WorkMatchRow(Base):
     evidence: Mapped[str] = mapped_column(Text)  # JSON list of {"kind", "value", "note"}
     matcher_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DocumentRow(Base):
+    """A full-text document: its bytes' hash, size and type, its text and parsed structure."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the bytes
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    structure: Mapped[str] = mapped_column(Text)  # JSON: authors, summaries, statements, sections, references
+    work_id: Mapped[int | None] = mapped_column(ForeignKey("works.id"), index=True)  # the work it is the full text of
+    checks_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IntegrityFlag(Base):
+    """A signal with evidence, not a verdict: what a check found, about a document, work or author."""
+
+    __tablename__ = "integrity_flags"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)  # JSON list
+    status: Mapped[str] = mapped_column(String(16), default="open")  # "open", "answered", "withdrawn"
+    checks_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FlagSubject(Base):
+    """A work or author a flag concerns."""
+
+    __tablename__ = "flag_subjects"
+    __table_args__ = (Index("ix_flag_subjects_entity", "entity_kind", "entity_id"), {"sqlite_with_rowid": False})
+    flag_id: Mapped[int] = mapped_column(ForeignKey("integrity_flags.id"), primary_key=True)
+    entity_kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "work" or "author"
+    entity_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(16))  # "byline", "cited", "matched", "document"
