@@ -261,15 +261,17 @@ def plan_resolution(
     else:
         links = {link.mention_id: link for link in run_blocks(dict(blocks), group_scorer or scorer, constraints)}
     if lone:
-        held_members: dict[str, list[AuthorMention]] = defaultdict(list)
+        # block by block, so each block's constraints are all attach() has to look through
+        held_members: dict[str, dict[str, list[AuthorMention]]] = defaultdict(lambda: defaultdict(list))
         for i in held:
-            held_members[links[i.mention.mention_id].cluster_id].append(i.mention)
-        existing = [ExistingCluster(cid, tuple(ms)) for cid, ms in sorted(held_members.items())]
-        every = Constraints(
-            frozenset(p for c in constraints.values() for p in c.must_link), frozenset(p for c in constraints.values() for p in c.cannot_link)
-        )
-        ordered = sorted((i.mention for i in lone), key=lambda m: m.mention_id)
-        links.update((link.mention_id, link) for link in attach(existing, ordered, scorer, every))
+            held_members[i.mention.block][links[i.mention.mention_id].cluster_id].append(i.mention)
+        arrivals: dict[str, list[AuthorMention]] = defaultdict(list)
+        for i in lone:
+            arrivals[i.mention.block].append(i.mention)
+        for block in sorted(arrivals):
+            existing = [ExistingCluster(cid, tuple(ms)) for cid, ms in sorted(held_members[block].items())]
+            ordered = sorted(arrivals[block], key=lambda m: m.mention_id)
+            links.update((link.mention_id, link) for link in attach(existing, ordered, scorer, constraints.get(block, Constraints())))
     all_blocks = {i.mention.block for i in inputs}
     by_mention = {i.mention.mention_id: i for i in inputs}
     # clusters, then joined across blocks by a shared ORCID iD (a name that changed)
