@@ -165,27 +165,35 @@ def _evidence(link: Link, names: Mapping[str, str]) -> tuple[dict, ...]:
     return tuple(items)
 
 
+class _Forest:
+    """Union-find over strings; a set is named by its smallest member."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent.get(x, x) != x:
+            self.parent[x] = self.parent.get(self.parent[x], self.parent[x])
+            x = self.parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
 def join_blocks(inputs: Sequence[BylineInput]) -> list[BylineInput]:
     """One block for all bylines an author already holds, and for all bylines with one ORCID iD:
     a person's name printed two ways ("M. Á. Fernández García", "Miguel Fernández") falls under
     two name keys, and the groups that tie them must be clustered together."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
+    blocks = _Forest()
     first: dict[tuple[str, object], str] = {}
     for i in inputs:
         for tie in (("author", i.author_id), ("orcid", i.orcid)):
-            if tie[1] is None:
-                continue
-            other = first.setdefault(tie, i.mention.block)
-            a, b = find(i.mention.block), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            if tie[1] is not None:
+                blocks.join(i.mention.block, first.setdefault(tie, i.mention.block))
+    find = blocks.find
     return [i if find(i.mention.block) == i.mention.block else replace(i, mention=replace(i.mention, block=find(i.mention.block))) for i in inputs]
 
 
@@ -275,22 +283,13 @@ def plan_resolution(
     all_blocks = {i.mention.block for i in inputs}
     by_mention = {i.mention.mention_id: i for i in inputs}
     # clusters, then joined across blocks by a shared ORCID iD (a name that changed)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
+    joined = _Forest()
     first_with_orcid: dict[str, str] = {}
     for i in inputs:
         if i.orcid:
             cluster = links[i.mention.mention_id].cluster_id
-            other = first_with_orcid.setdefault(i.orcid, cluster)
-            a, b = find(cluster), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            joined.join(cluster, first_with_orcid.setdefault(i.orcid, cluster))
+    find = joined.find
     members: dict[str, set[Byline]] = defaultdict(set)
     for i in inputs:
         members[find(links[i.mention.mention_id].cluster_id)].add(i.byline)
