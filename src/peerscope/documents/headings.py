@@ -143,7 +143,7 @@ def numbered_heading(line: str) -> tuple[str, str, bool] | None:
     if number.isalpha():
         number = number.upper()
     if not title:
-        return (number, "", bool(word)) if word else None
+        return (number, "", word.lower() == "appendix") if word else None
     if not _title_ok(title):
         return None
     return number, title, bool(word and word.lower() == "appendix")
@@ -151,7 +151,10 @@ def numbered_heading(line: str) -> tuple[str, str, bool] | None:
 
 def toc_entry(line: str) -> bool:
     """A table-of-contents line: a heading followed by a page number (often after dot leaders)."""
-    return bool(_TOC_TAIL.search(line.strip())) and bool(re.search(r"[A-Za-z]{3}", line))
+    line = line.strip()
+    if re.match(r"^(?:chapter|appendix|part)\s+\w{1,4}$", line, re.IGNORECASE):
+        return False  # a chapter opening, not a contents line
+    return bool(_TOC_TAIL.search(line)) and bool(re.search(r"[A-Za-z]{3}", line))
 
 
 def markdown_heading(line: str) -> tuple[int, str] | None:

@@ -30,7 +30,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SUPERSCRIPTS)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(_SPACES.sub(" ", line).strip(" ") for line in text.split("\n"))  # form feeds (pages) stay
 
 
 class _TextBuilder(HTMLParser):

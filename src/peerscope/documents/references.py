@@ -34,13 +34,13 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,4}$")
 _PAGES = re.compile(r"(?:,\s*|\s)(?:pp?\.\s*)?\d+\s*[-–—]\s*\d+\.?$")
 _ET_AL = re.compile(r",?\s*\bet\s+al\.?", re.IGNORECASE)
 # a sentence boundary: ". " not after an initial ("J. Smith"), a one-letter word or "al"
-_SENTENCE = re.compile(r"(?<![A-Z])(?<!\bal)(?<!\bvol)(?<!\bno)(?<!\bpp)(?<!\bed)(?<!\beds)\.\s+(?=\S)|[?!]\s+(?=[A-Z])")
+_SENTENCE = re.compile(r"(?<![A-Z])(?<!\bal)(?<!\bvol)(?<!\bno)(?<!\bpp)(?<!\bed)(?<!\beds)\.\s+(?=\S)")
 _AUTHOR_START = re.compile(
     r"^(?:[A-Z][\w'’\-]+(?:\s(?:van|von|de|der|den|da|di|del|du|la|le)\s?[A-Z]?[\w'’\-]*)?|(?:van|von|de|der|den|da|di|del|du|la|le)\s[A-Z][\w'’\-]+)"
     r",\s+(?:(?:[A-Z]\.\s?-?)+|[A-Z][a-z]+)"
 )
 _VENUE_PREFIX = re.compile(r"^(?:in\s*:?\s+|in\s+proceedings\s+of\s+(?:the\s+)?)", re.IGNORECASE)
-_VENUE_TAIL = re.compile(r"[,;]?\s*(?:vol\.|volume|no\.|pp\.|\d).*$", re.IGNORECASE)
+_VENUE_TAIL = re.compile(r"(?:[,;]\s*|\s+)(?:vol\.|volume|no\.|pp\.|\d).*$", re.IGNORECASE)
 MAX_ENTRY_CHARS = 2000
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "del", "du", "la", "le", "dos", "ter", "ten"})
 
@@ -163,7 +163,7 @@ def parse_reference(raw: str, *, label: str | None = None, start: int = -1) -> R
         authors_text, title = text[: quoted.start()], quoted.group(1)
         venue = text[quoted.end() :]
     elif paren and paren.start() > 0 and _looks_like_authors(text[: paren.start()].strip(" ,.")):
-        authors_text = text[: paren.start()]
+        authors_text = text[: paren.start() + (1 if text[paren.start()] == "." else 0)]
         rest = text[paren.end() :].strip(" .,:")
         parts = _SENTENCE.split(rest, maxsplit=1)
         title = parts[0]

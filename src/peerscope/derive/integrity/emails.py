@@ -49,6 +49,10 @@ def domain_fits(domain: str, affiliation: str) -> bool:
     for label in _labels(domain):
         parts = [p for p in re.split(r"-", label) if p]
         for part in parts:
+            for lead in ("univ", "uni", "u"):  # "unibo" (Bologna), "unilag" (Lagos), "ucl"
+                rest = part[len(lead) :]
+                if part.startswith(lead) and len(rest) >= 2 and any(w.startswith(rest) for w in words if w not in _STOP and len(w) >= 3):
+                    return True
             if part in words or (len(part) >= 4 and part in squashed) or (len(part) >= 2 and (part in acronym or part in acronym_all)):
                 return True
             if len(part) >= 4 and any(w.startswith(part) or part.startswith(w) and len(w) >= 4 for w in words):
