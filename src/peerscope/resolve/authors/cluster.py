@@ -20,6 +20,7 @@ import numpy as np
 
 from peerscope.errors import InputError
 from peerscope.resolve.authors.blocking import group_by_block
+from peerscope.resolve.authors.cluster_merge import CLUSTER_FEATURES, ClusterMerge, ClusterPool, apply_merges, merge_clusters
 from peerscope.resolve.authors.features import COMMON_VARIANTS, GivenNameVariants, PairEvidence, cross_features
 from peerscope.resolve.authors.mentions import AuthorMention
 from peerscope.resolve.authors.scorer import PairScorer
@@ -65,10 +66,14 @@ class Merge:
 class Link:
     """Why a mention is in its cluster.
 
-    ``reason`` is ``linked`` (clustered with the others of its block), ``attached`` (joined an
-    existing cluster), ``must_link`` (a constraint put it there) or ``alone`` (no cluster was
-    alike enough). ``score`` is its average score with the rest of the cluster; ``partner`` is the
-    member it is most alike, with their evidence and what each feature added to the log-odds.
+    ``reason`` is ``linked`` (clustered with the others of its block), ``cluster_merge`` (its
+    group of mentions was joined to the cluster by the cluster-level pass), ``attached`` (joined
+    an existing cluster), ``must_link`` (a constraint put it there) or ``alone`` (no cluster was
+    alike enough). ``score`` is its average score with the rest of the cluster (for
+    ``cluster_merge``, the score of the cluster-level merge); ``partner`` is the member it is most
+    alike, with their evidence and what each feature added to the log-odds. For
+    ``cluster_merge`` the evidence also holds the pooled cluster evidence of that merge and the
+    contributions are those of the cluster-level model.
     """
 
     mention_id: str
@@ -185,7 +190,7 @@ def _explain(
         return Link(mention.mention_id, cluster_id, "alone")
     row = scores[i, others]
     best = others[int(np.argmax(row))]
-    if any(constraints.must(mention.mention_id, ids[j]) for j in others):
+    if constraints.must_link and any(constraints.must(mention.mention_id, ids[j]) for j in others):
         reason = "must_link"
     return Link(
         mention.mention_id, cluster_id, reason, round(float(row.mean()), 4), ids[best], round(float(scores[i, best]), 4),
@@ -193,25 +198,70 @@ def _explain(
     )
 
 
+def _blocked_clusters(labels: Sequence[int], ids: Sequence[str], constraints: Constraints) -> np.ndarray:
+    count = max(labels) + 1
+    blocked = np.zeros((count, count), dtype=bool)
+    for a, b in _pairs_in(constraints.cannot_link, {m: i for i, m in enumerate(ids)}):
+        blocked[labels[a], labels[b]] = blocked[labels[b], labels[a]] = True
+    return blocked
+
+
+def _explain_merged(
+    mention: AuthorMention, i: int, group: Sequence[int], members: Sequence[int], ids: Sequence[str], scores: np.ndarray,
+    features: np.ndarray, merge: ClusterMerge, scorer: PairScorer, cluster_id: str,
+) -> Link:
+    """A mention whose starting group was joined to its cluster by the cluster-level pass: the
+    merge's score, pooled evidence and contributions, and its most alike member outside its group."""
+    assert scorer.merger is not None
+    in_group = set(group)
+    others = [j for j in members if j not in in_group]
+    best = others[int(np.argmax(scores[i, others]))]
+    pooled = tuple((name, round(v, 4)) for name, v in zip(CLUSTER_FEATURES, merge.features, strict=True) if v != 0)
+    evidence = PairEvidence(PairEvidence.from_row(features[i, best]).values + pooled)
+    return Link(
+        mention.mention_id, cluster_id, "cluster_merge", round(merge.score, 4), ids[best], round(float(scores[i, best]), 4),
+        evidence, tuple(scorer.merger.contributions(np.asarray(merge.features)).items()),
+    )
+
+
 def cluster_block(
     mentions: Sequence[AuthorMention], scorer: PairScorer, constraints: Constraints = NO_CONSTRAINTS,
     variants: GivenNameVariants = COMMON_VARIANTS, *, cluster_prefix: str | None = None,
 ) -> list[Link]:
-    """Cluster one block; cluster ids are ``<prefix>#<n>`` (the prefix defaults to the block key)."""
+    """Cluster one block; cluster ids are ``<prefix>#<n>`` (the prefix defaults to the block key).
+
+    Average linkage first; then, when the scorer carries a cluster-level model, whole clusters
+    are compared and merged (``cluster_merge``), never across a cannot-link pair."""
     if not mentions:
         return []
     ids = [m.mention_id for m in mentions]
     features = cross_features(mentions, mentions, variants)
     scores = scorer.probabilities(features)
-    labels = cut(len(mentions), linkage(scores, ids, constraints, floor=scorer.threshold), scorer.threshold)
+    groups = cut(len(mentions), linkage(scores, ids, constraints, floor=scorer.threshold), scorer.threshold)
+    labels = groups
+    absorbed_by: dict[int, ClusterMerge] = {}
+    if scorer.merger is not None and max(groups) > 0:
+        pool = ClusterPool(mentions, features, scores, groups)
+        merges = merge_clusters(pool, scorer.merger, _blocked_clusters(groups, ids, constraints))
+        absorbed_by = {m.absorbed: m for m in merges}
+        roots = apply_merges(groups, merges, scorer.merger.threshold)
+        numbers: dict[int, int] = {}
+        labels = [numbers.setdefault(r, len(numbers)) for r in roots]
     prefix = cluster_prefix if cluster_prefix is not None else mentions[0].block
     members: dict[int, list[int]] = {}
+    in_group: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         members.setdefault(label, []).append(i)
-    return [
-        _explain(m, members[labels[i]], i, ids, scores, features, scorer, f"{prefix}#{labels[i]}", "linked", constraints)
-        for i, m in enumerate(mentions)
-    ]
+        in_group.setdefault(groups[i], []).append(i)
+    links = []
+    for i, m in enumerate(mentions):
+        cluster_id = f"{prefix}#{labels[i]}"
+        merge = absorbed_by.get(groups[i])
+        if merge is not None and not (constraints.must_link and any(constraints.must(m.mention_id, ids[j]) for j in members[labels[i]] if j != i)):
+            links.append(_explain_merged(m, i, in_group[groups[i]], members[labels[i]], ids, scores, features, merge, scorer, cluster_id))
+        else:
+            links.append(_explain(m, members[labels[i]], i, ids, scores, features, scorer, cluster_id, "linked", constraints))
+    return links
 
 
 def cluster_mentions(

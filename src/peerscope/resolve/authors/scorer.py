@@ -13,17 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from peerscope.resolve.authors.cluster_merge import ClusterScorer
 from peerscope.resolve.authors.features import FEATURES, FEATURIZER_VERSION
 
 
 @dataclass(frozen=True, slots=True)
 class PairScorer:
-    """P(same person) = sigmoid(intercept + weights · features); ``threshold`` is the linkage cut."""
+    """P(same person) = sigmoid(intercept + weights · features); ``threshold`` is the linkage cut.
+    ``merger``, when set, is the cluster-level pass run after the linkage (``cluster_merge``)."""
 
     weights: tuple[float, ...]
     intercept: float
     threshold: float
     featurizer_version: int = FEATURIZER_VERSION
+    merger: ClusterScorer | None = None
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES):
@@ -32,17 +35,23 @@ class PairScorer:
             raise ValueError(f"weights fitted for featurizer version {self.featurizer_version}, this is version {FEATURIZER_VERSION}")
 
     @classmethod
-    def from_mapping(cls, weights: Mapping[str, float], intercept: float, threshold: float, featurizer_version: int = FEATURIZER_VERSION) -> PairScorer:
+    def from_mapping(
+        cls, weights: Mapping[str, float], intercept: float, threshold: float, featurizer_version: int = FEATURIZER_VERSION,
+        merger: ClusterScorer | None = None,
+    ) -> PairScorer:
         unknown = set(weights) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown features: {sorted(unknown)}")
-        return cls(tuple(float(weights.get(f, 0.0)) for f in FEATURES), intercept, threshold, featurizer_version)
+        return cls(tuple(float(weights.get(f, 0.0)) for f in FEATURES), intercept, threshold, featurizer_version, merger)
 
     def as_mapping(self) -> dict[str, float]:
         return dict(zip(FEATURES, self.weights, strict=True))
 
     def with_threshold(self, threshold: float) -> PairScorer:
-        return PairScorer(self.weights, self.intercept, threshold, self.featurizer_version)
+        return PairScorer(self.weights, self.intercept, threshold, self.featurizer_version, self.merger)
+
+    def with_merger(self, merger: ClusterScorer | None) -> PairScorer:
+        return PairScorer(self.weights, self.intercept, self.threshold, self.featurizer_version, merger)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """Scores in [0, 1] for an array of feature vectors (any leading shape)."""

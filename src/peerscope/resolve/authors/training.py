@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from peerscope.resolve.authors.cluster import cut, linkage
+from peerscope.resolve.authors.cluster import Merge, cut, linkage
+from peerscope.resolve.authors.cluster_merge import CLUSTER_FEATURES, ClusterPool, ClusterScorer, apply_merges, merge_clusters
 from peerscope.resolve.authors.features import COMMON_VARIANTS, GivenNameVariants, cross_features
 from peerscope.resolve.authors.mentions import AuthorMention
 from peerscope.resolve.authors.metrics import b_cubed
@@ -21,6 +22,9 @@ from peerscope.resolve.authors.scorer import PairScorer, fit_logistic
 
 THRESHOLDS = tuple(round(0.1 + 0.025 * i, 3) for i in range(35))  # 0.1 .. 0.95
 PENALTIES = (0.3, 3.0, 30.0)
+FIRST_PASS_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)  # linkage cuts tried before the cluster-level pass
+MERGE_THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))  # 0.1 .. 0.9
+MERGER_PENALTY = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,44 +87,108 @@ def _fit(blocks: Sequence[LabelledBlock], l2: float) -> PairScorer:
     return PairScorer(weights, intercept, threshold=0.5)
 
 
-def _threshold_sweep(scorer: PairScorer, blocks: Sequence[LabelledBlock], thresholds: Sequence[float]) -> dict[float, dict[Hashable, int]]:
-    """Predicted cluster of every mention of the blocks at each threshold, from one linkage each."""
-    out: dict[float, dict[Hashable, int]] = {t: {} for t in thresholds}
-    for b, block in enumerate(blocks):
-        scores = scorer.probabilities(block.features)
-        merges = linkage(scores, [m.mention_id for m in block.mentions], floor=min(thresholds))
-        for t in thresholds:
-            for i, label in enumerate(cut(len(block.mentions), merges, t)):
-                out[t][(b, i)] = label + b * 1_000_000
+def _gold_pairs(blocks: Sequence[LabelledBlock]) -> dict[Hashable, Hashable]:
+    return {(b, i): (b, label) for b, block in enumerate(blocks) for i, label in enumerate(block.labels)}
+
+
+def _inner_linkages(blocks: Sequence[LabelledBlock], folds: Sequence[Sequence[int]], l2: float, floor: float) -> list[tuple[np.ndarray, list[Merge]]]:
+    """For every block, the pair scores and linkage merges from a scorer fitted without its fold."""
+    out: list[tuple[np.ndarray, list[Merge]]] = [(np.zeros(0), [])] * len(blocks)
+    for fold in folds:
+        held = set(fold)
+        scorer = _fit([blk for b, blk in enumerate(blocks) if b not in held], l2)
+        for b in fold:
+            scores = scorer.probabilities(blocks[b].features)
+            out[b] = (scores, linkage(scores, [m.mention_id for m in blocks[b].mentions], floor=floor))
     return out
+
+
+def cluster_pair_data(block: LabelledBlock, scores: np.ndarray, groups: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cluster features, same person, weight) for every pair of starting clusters of a block.
+    A cluster's person is its most frequent gold label; a pair weighs in proportion to the
+    mentions it would join, and a block's pairs together in proportion to its mentions."""
+    pool = ClusterPool(block.mentions, block.features, scores, groups)
+    count = len(pool)
+    if count < 2:
+        return np.zeros((0, len(CLUSTER_FEATURES))), np.zeros(0), np.zeros(0)
+    majority = []
+    for c in range(count):
+        labels = [block.labels[i] for i, g in enumerate(groups) if g == c]
+        majority.append(max(sorted(set(labels)), key=labels.count))
+    first, second = np.triu_indices(count, 1)
+    features = pool.features(np.arange(count))[first, second]
+    same = np.array([majority[a] == majority[b] for a, b in zip(first, second, strict=True)], dtype=np.float64)
+    weight = pool.size[first] + pool.size[second]
+    return features, same, weight * (len(block.mentions) / weight.sum())
+
+
+def _fit_merger(data: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], l2: float = MERGER_PENALTY) -> ClusterScorer | None:
+    x, y, w = (np.concatenate([d[k] for d in data]) for k in range(3))
+    if len(y) == 0 or y.min() == y.max():
+        return None
+    weights, intercept = fit_logistic(x, y, sample_weight=w, l2=l2)
+    return ClusterScorer(weights, intercept, threshold=0.5)
 
 
 def fit_scorer(
     blocks: Sequence[LabelledBlock], *, inner_folds: int = 3, penalties: Sequence[float] = PENALTIES,
-    thresholds: Sequence[float] = THRESHOLDS,
+    thresholds: Sequence[float] = THRESHOLDS, cluster_merge: bool = True,
 ) -> PairScorer:
     """Weights fitted on all the blocks; penalty and threshold those with the best B-cubed F1
-    over an inner k-fold of the same blocks (each inner block cut by a model fitted without it)."""
+    over an inner k-fold of the same blocks (each inner block cut by a model fitted without it).
+
+    With ``cluster_merge``, the cluster-level pass is chosen the same way: for each linkage
+    threshold in ``FIRST_PASS_THRESHOLDS``, a cluster model is fitted on the inner folds'
+    out-of-fold clusters and its merge threshold swept on the held-out fold; the pair (linkage
+    threshold, merge threshold) with the best B-cubed F1 wins if it beats linkage alone."""
     if len(blocks) < 2:
         raise ValueError("choosing the threshold by cross-validation needs at least two blocks to learn from")
     folds = group_folds([len(b.mentions) for b in blocks], inner_folds)
-    gold = {(b, i): (b, label) for b, block in enumerate(blocks) for i, label in enumerate(block.labels)}
+    gold = _gold_pairs(blocks)
+    floor = min(min(thresholds), min(FIRST_PASS_THRESHOLDS))
     best: tuple[float, float, float] | None = None
+    inner: dict[float, list[tuple[np.ndarray, list[Merge]]]] = {}
     for l2 in penalties:
-        predicted: dict[float, dict[Hashable, int]] = {t: {} for t in thresholds}
-        for fold in folds:
-            held = set(fold)
-            scorer = _fit([blk for b, blk in enumerate(blocks) if b not in held], l2)
-            sweep = _threshold_sweep(scorer, [blocks[b] for b in fold], thresholds)
-            for t in thresholds:  # map back from fold-local block numbers to global ones
-                for (local, i), label in sweep[t].items():
-                    predicted[t][(fold[local], i)] = (fold[local], label)
+        inner[l2] = _inner_linkages(blocks, folds, l2, floor)
         for t in thresholds:
-            f1 = b_cubed(gold, predicted[t]).f1
+            predicted = {(b, i): (b, g) for b, (_, merges) in enumerate(inner[l2]) for i, g in enumerate(cut(len(blocks[b].mentions), merges, t))}
+            f1 = b_cubed(gold, predicted).f1
             if best is None or f1 > best[0] + 1e-12:
                 best = (f1, l2, t)
     assert best is not None
-    return _fit(blocks, best[1]).with_threshold(best[2])
+    f1, l2, threshold = best
+    scorer = _fit(blocks, l2).with_threshold(threshold)
+    if not cluster_merge:
+        return scorer
+    chosen: tuple[float, float, float] | None = None
+    for first_pass in FIRST_PASS_THRESHOLDS:
+        groups = [cut(len(blk.mentions), inner[l2][b][1], first_pass) for b, blk in enumerate(blocks)]
+        data = [cluster_pair_data(blk, inner[l2][b][0], groups[b]) for b, blk in enumerate(blocks)]
+        predicted_at: dict[float, dict[Hashable, Hashable]] = {t: {} for t in MERGE_THRESHOLDS}
+        for fold in folds:
+            held = set(fold)
+            merger = _fit_merger([d for b, d in enumerate(data) if b not in held])
+            for b in fold:
+                blk = blocks[b]
+                merges = []
+                if merger is not None and max(groups[b]) > 0:
+                    pool = ClusterPool(blk.mentions, blk.features, inner[l2][b][0], groups[b])
+                    merges = merge_clusters(pool, merger, np.zeros((len(pool), len(pool)), dtype=bool), floor=min(MERGE_THRESHOLDS))
+                for t in MERGE_THRESHOLDS:
+                    for i, g in enumerate(apply_merges(groups[b], merges, t)):
+                        predicted_at[t][(b, i)] = (b, g)
+        for t in MERGE_THRESHOLDS:
+            merged_f1 = b_cubed(gold, predicted_at[t]).f1
+            if merged_f1 > f1 + 1e-12 and (chosen is None or merged_f1 > chosen[0] + 1e-12):
+                chosen = (merged_f1, first_pass, t)
+    if chosen is None:
+        return scorer
+    _, first_pass, merge_threshold = chosen
+    groups = [cut(len(blk.mentions), inner[l2][b][1], first_pass) for b, blk in enumerate(blocks)]
+    merger = _fit_merger([cluster_pair_data(blk, inner[l2][b][0], groups[b]) for b, blk in enumerate(blocks)])
+    if merger is None:
+        return scorer
+    return scorer.with_threshold(first_pass).with_merger(merger.with_threshold(merge_threshold))
 
 
 @dataclass(frozen=True)
