@@ -152,3 +152,30 @@ def test_ingest_links_references_finds_reuse_and_stores_flags(store: Store, tmp_
     assert view is not None and view.structure["references"][0]["work_id"] == f"PW{wid}"
     code, out = run("check-document", str(path), "--database-url", store.describe(), "--json")
     assert json.loads(out)["references"][0]["work_id"] == f"PW{wid}"
+
+
+def test_flags_in_the_api_and_on_pages(client, seeded_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with seeded_store.connect() as conn:
+        wid, title = conn.exec_driver_sql("select id, title from works order by id").first()
+        aid, name = conn.exec_driver_sql(
+            "select min(author_id), name from author_names where replace(name, '.', '') = name group by name having count(distinct author_id) = 1 order by min(author_id)"
+        ).first()
+    text = (f"{title}\n\n{name}\nDepartment of Physics, University of Bologna\nsomeone@gmail.com\n\nAbstract\n"
+            "We apply counterfeit consciousness and profound learning to irregular woodland models.\n\n1 Introduction\nText.\n")
+    path = tmp_path / "flagged.txt"
+    path.write_text(text)
+    code, out = run("ingest", "document", str(path), "--database-url", seeded_store.describe(), "--json")
+    assert code == 0, out
+    doc_id = json.loads(out)["document_id"]
+    work_flags = client.get(f"/api/works/PW{wid}/flags").json()
+    assert work_flags["entity"] == f"PW{wid}" and "tortured_phrases" in {f["kind"] for f in work_flags["results"]}
+    author_flags = client.get(f"/api/authors/PA{aid}/flags").json()
+    assert {f["kind"] for f in author_flags["results"]} >= {"tortured_phrases"}
+    assert all(f["role"] == "byline" for f in author_flags["results"])
+    document = client.get(f"/api/documents/{doc_id}").json()
+    assert document["work"] == f"PW{wid}" and "emails" not in document["authors"][0]
+    assert client.get("/api/documents/PD999999").status_code == 404
+    page = client.get(f"/works/PW{wid}").text
+    assert "Integrity flags" in page and "a signal with evidence, not a verdict" in page
+    assert "Integrity flags" in client.get(f"/authors/PA{aid}").text
+    assert store_documents.open_flags_by_author(seeded_store)[aid]

@@ -15,6 +15,10 @@ from fastapi.responses import RedirectResponse
 
 from peerscope.errors import InputError, NotFound
 from peerscope.serve.api.schemas import (
+    DocumentOut,
+    FlagList,
+    document_out,
+    flag_out,
     AuthorList,
     AuthorOut,
     ErrorOut,
@@ -29,6 +33,7 @@ from peerscope.serve.api.schemas import (
 from peerscope.serve.deps import SettingsDep, StoreDep, TitleIndexDep
 from peerscope.serve.ids import lookup, public_id
 from peerscope.store import queries
+from peerscope.store import documents as store_documents
 from peerscope.store import resolution as store_resolution
 
 router = APIRouter(tags=["entities"], responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
@@ -117,6 +122,27 @@ def list_works(request: Request, store: StoreDep, settings: SettingsDep, titles:
     )
 
 
+@router.get("/works/{work_id}/flags", response_model=FlagList, summary="Integrity flags about a work, most severe first")
+def work_flags(work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, "work", work_id)
+    if found.moved:
+        return RedirectResponse(f"/api/works/{public_id('work', found.number)}/flags", status_code=301)
+    return FlagList(entity=public_id("work", found.number), results=[flag_out(f) for f in store_documents.flags_for(store, "work", found.number)])
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut, summary="A stored document's parsed structure and flags")
+def get_document(document_id: str, request: Request, store: StoreDep) -> DocumentOut:
+    _check_params(request, {"mailto", "api_key"})
+    text = document_id.strip().upper()
+    if not (text.startswith("PD") and text[2:].isdigit()):
+        raise InputError(f"'{document_id}' is not a document id (like PD1)")
+    view = store_documents.get_document(store, int(text[2:]))
+    if view is None:
+        raise NotFound(f"no document with id {document_id}")
+    return document_out(view, store_documents.document_flags(store, view.id))
+
+
 @router.get("/works/{work_id:path}", response_model=WorkOut, summary="One work by our id or any known id (DOI, OpenAlex, PMID, arXiv …)")
 def get_work(work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
     _check_params(request, {"mailto", "api_key"})
@@ -168,6 +194,15 @@ def author_work_why(author_id: str, work_id: str, request: Request, store: Store
     if not bylines:
         raise NotFound(f"work {work_id} is not on the profile of author {author_id}")
     return WhyOut(author=public_id("author", author.number), work=public_id("work", work.number), bylines=bylines)
+
+
+@router.get("/authors/{author_id}/flags", response_model=FlagList, summary="Integrity flags about an author, most severe first")
+def author_flags(author_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, "author", author_id)
+    if found.moved:
+        return RedirectResponse(f"/api/authors/{public_id('author', found.number)}/flags", status_code=301)
+    return FlagList(entity=public_id("author", found.number), results=[flag_out(f) for f in store_documents.flags_for(store, "author", found.number)])
 
 
 @router.get("/authors/{author_id:path}", response_model=AuthorOut, summary="One author by our id, ORCID iD or OpenAlex id")

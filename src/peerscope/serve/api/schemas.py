@@ -385,3 +385,57 @@ class WhyOut(BaseModel):
     work: str
     bylines: list[BylineWhyOut]
 
+
+
+class FlagOut(BaseModel):
+    """An integrity flag: a signal with evidence, not a verdict."""
+
+    id: int
+    kind: str
+    severity: str
+    summary: str
+    status: str
+    document: str | None = Field(None, description="The document the flag was found in (PD…)")
+    role: str | None = Field(None, description="How the entity is concerned: byline, cited, matched, document")
+    evidence: list[dict] = Field(default_factory=list, description="Quoted spans with offsets and pages, matched works, scores")
+
+
+class FlagList(BaseModel):
+    entity: str
+    results: list[FlagOut]
+
+
+class DocumentOut(BaseModel):
+    """A stored document's parsed structure; authors' e-mail addresses are not exposed."""
+
+    id: str
+    title: str | None
+    media_type: str
+    pages: int
+    size: int
+    content_hash: str
+    work: str | None
+    authors: list[dict]
+    summaries: list[dict]
+    statements: list[dict]
+    sections: list[dict]
+    references: list[dict]
+    flags: list[FlagOut]
+
+
+def flag_out(view) -> FlagOut:  # type: ignore[no-untyped-def]
+    return FlagOut(
+        id=view.id, kind=view.kind, severity=view.severity, summary=view.summary, status=view.status,
+        document=f"PD{view.document_id}" if view.document_id is not None else None, role=view.role, evidence=view.evidence,
+    )
+
+
+def document_out(view, flags) -> DocumentOut:  # type: ignore[no-untyped-def]
+    st = view.structure
+    return DocumentOut(
+        id=f"PD{view.id}", title=view.title, media_type=view.media_type, pages=view.pages, size=view.size,
+        content_hash=view.content_hash, work=public_id("work", view.work_id) if view.work_id else None,
+        authors=[{"name": a["name"], "affiliations": a["affiliations"]} for a in st.get("authors", [])],
+        summaries=st.get("summaries", []), statements=st.get("statements", []), sections=st.get("sections", []),
+        references=st.get("references", []), flags=[flag_out(f) for f in flags],
+    )

@@ -26,6 +26,7 @@ from peerscope.serve.web.views import (
     status_phrase,
 )
 from peerscope.store import queries
+from peerscope.store import documents as store_documents
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 
@@ -114,6 +115,7 @@ def author_page(request: Request, ident: str, store: StoreDep, page: PageParam =
         close_collaborators=close,
         other_coauthors=others,
         external_ids=[i for i in profile.ids if i.scheme != "orcid"],
+        flags=store_documents.flags_for(store, "author", profile.id),
     )
 
 
@@ -127,7 +129,7 @@ def work_page(request: Request, ident: str, store: StoreDep) -> Response:
     work = queries.get_work(store, found.number)
     if work is None:
         raise NotFound(f"no work with id {ident}")
-    return render(request, "work.html", work=work, w=work.summary)
+    return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number))
 
 
 @router.get("/daily")
