@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 import orjson
-from sqlalchemy import select
 
 from peerscope.cli.bench import bench
 from peerscope.cli.common import emit, handle_errors, json_option
@@ -23,26 +22,10 @@ from peerscope.resolve.author_plan import plan_resolution
 from peerscope.resolve.authors.metrics import b_cubed, pairwise
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
-from peerscope.store.models import Authorship, WorkRecordRow
 
 
 def _metrics(gold: dict, predicted: dict) -> dict:
     return {"b3": b_cubed(gold, predicted).as_dict(), "pairwise": pairwise(gold, predicted).as_dict()}
-
-
-def _openalex_of_work(store: Store) -> dict[int, set[str]]:
-    r = WorkRecordRow.__table__
-    out: dict[int, set[str]] = {}
-    with store.connect() as conn:
-        for work_id, source_id in conn.execute(select(r.c.work_id, r.c.source_id).where(r.c.source == "openalex")):
-            out.setdefault(work_id, set()).add(source_id)
-    return out
-
-
-def _bylines(store: Store) -> dict[tuple[int, int], int]:
-    a = Authorship.__table__
-    with store.connect() as conn:
-        return {(w, p): aid for w, p, aid in conn.execute(select(a.c.work_id, a.c.position, a.c.author_id))}
 
 
 def _gold_persons(corpus: Path, store: Store) -> dict[tuple[int, int], str]:
@@ -52,7 +35,7 @@ def _gold_persons(corpus: Path, store: Store) -> dict[tuple[int, int], str]:
             row = orjson.loads(line)
             persons[row["work"].rsplit("/", 1)[-1]] = row["persons"]
     gold = {}
-    for work_id, ids in _openalex_of_work(store).items():
+    for work_id, ids in store_resolution.source_ids_of_works(store, "openalex").items():
         (oa,) = ids
         for position, person in enumerate(persons.get(oa, ())):
             gold[(work_id, position)] = person
@@ -77,7 +60,7 @@ def resolve_bench(works: int, seed: int, engines: tuple[str, ...], as_json: bool
         store.upgrade()
         ingest_openalex(store, [root / "corpus" / "works"])
         gold = _gold_persons(root / "corpus", store)
-        before = {k: v for k, v in _bylines(store).items() if k in gold}
+        before = {k: v for k, v in store_resolution.byline_authors(store).items() if k in gold}
         inputs = byline_inputs(store_resolution.byline_contexts(store))
         blocks = {i.byline: i.mention.block for i in inputs}
         timings, reference = {}, None
@@ -98,10 +81,10 @@ def resolve_bench(works: int, seed: int, engines: tuple[str, ...], as_json: bool
         scratch_s = time.perf_counter() - t0
         from_scratch = {k: scratch.assignment[k] for k in gold}
         report = resolve_authors(store)
-        after = {k: v for k, v in _bylines(store).items() if k in gold}
+        after = {k: v for k, v in store_resolution.byline_authors(store).items() if k in gold}
         truth_pairs = [orjson.loads(line) for line in (root / "corpus" / "truth" / "preprint_pairs.jsonl").read_bytes().splitlines()]
         works_report = resolve_works(store)
-        merged = _openalex_of_work(store)
+        merged = store_resolution.source_ids_of_works(store, "openalex")
         survivor_of = {oa: w for w, ids in merged.items() for oa in ids}
         true = {frozenset(u.rsplit("/", 1)[-1] for u in (t["preprint"], t["published"])) for t in truth_pairs}
         found = [frozenset(ids) for ids in merged.values() if len(ids) > 1]

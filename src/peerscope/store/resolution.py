@@ -449,3 +449,20 @@ def work_matches_of(store: Store, work_id: int) -> list[dict]:
     with store.connect() as conn:
         rows = conn.execute(select(t).where(t.c.survivor_id == work_id).order_by(t.c.folded_id)).mappings().all()
     return [{**dict(r), "evidence": orjson.loads(r["evidence"]), "created_at": r["created_at"].isoformat()} for r in rows]
+
+
+def byline_authors(store: Store) -> dict[Byline, int]:
+    """Every byline's current author."""
+    a = Authorship.__table__
+    with store.connect() as conn:
+        return {(w, p): aid for w, p, aid in conn.execute(select(a.c.work_id, a.c.position, a.c.author_id))}
+
+
+def source_ids_of_works(store: Store, source: str) -> dict[int, set[str]]:
+    """Each work's record ids at one source (several once works are folded together)."""
+    r = WorkRecordRow.__table__
+    out: dict[int, set[str]] = {}
+    with store.connect() as conn:
+        for work_id, source_id in conn.execute(select(r.c.work_id, r.c.source_id).where(r.c.source == source)):
+            out.setdefault(work_id, set()).add(source_id)
+    return out
