@@ -12,13 +12,20 @@ from sqlalchemy import select
 
 from peerscope.errors import InputError
 from peerscope.pipeline import ingest_openalex
-from peerscope.resolution import resolve_authors
+from peerscope.resolution import resolve_authors as resolve_with_defaults
+from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.serve.ids import lookup, public_id
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 from peerscope.store.models import Authorship, ExternalIdRow, Redirect
 
 OA = "https://openalex.org/"
+JOIN_PROFILES = HAND_WEIGHTED.with_threshold(0.99)  # join a source's profiles on evidence too
+
+
+def resolve_authors(store: Store, **options):  # type: ignore[no-untyped-def]
+    """Resolution as run with ``--join-profiles-at 0.99``."""
+    return resolve_with_defaults(store, group_scorer=JOIN_PROFILES, **options)
 
 
 def work(n: int, title: str, year: int, authors: list[tuple[str | None, str, str | None, str | None]], topic: str = "Graph Neural Networks") -> dict:
@@ -244,3 +251,23 @@ def test_incremental_attaches_new_bylines_and_reclusters_nothing(store: Store, t
     changed = {k for k in before if before[k] != after[k]}
     assert {k[0] for k in changed} == {lookup(store, "work", f"{OA}W900000008").number}
     assert report.moved == 2 and report.merged == 2
+
+
+def test_by_default_a_sources_profiles_join_only_by_orcid_or_constraint(corpus_store: Store) -> None:
+    store = corpus_store
+    mira_a, mira_b, maria = author_of(store, "A9100001"), author_of(store, "A9100002"), author_of(store, "A9100003")
+    chen = author_of(store, "A9100004")
+    report = resolve_with_defaults(store)
+    # Mira's two source profiles stay two: evidence alone does not join a source's profiles
+    assert author_at(store, 1, 0) == mira_a and author_at(store, 3, 0) == mira_b
+    # the ORCID iD still joins, and lone bylines still attach on evidence
+    assert author_at(store, 6, 0) == author_at(store, 7, 0) == chen
+    assert author_at(store, 8, 1) == maria
+    assert report.merged == 2
+    # a claim joins Mira's profiles, and says so
+    w1, w3 = lookup(store, "work", f"{OA}W900000001").number, lookup(store, "work", f"{OA}W900000003").number
+    store_resolution.add_constraint(store, "must", (w1, 0), (w3, 0), "claim: both are me", created_by="mira")
+    resolve_with_defaults(store)
+    assert author_at(store, 1, 0) == author_at(store, 3, 0) == mira_a
+    why = store_resolution.why(store, mira_a, w3)
+    assert why[0]["rule"] == "constraint"

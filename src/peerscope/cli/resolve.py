@@ -11,6 +11,7 @@ from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.engines import ENGINES
 from peerscope.errors import InputError
 from peerscope.pipeline import derive_pending
+from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.resolution import resolve_authors, resolve_works
 from peerscope.serve.ids import lookup
 from peerscope.store import resolution as store_resolution
@@ -29,14 +30,19 @@ def _rule(settings) -> CollaborationRule:  # type: ignore[no-untyped-def]
 @data_options
 @click.option("--engine", type=click.Choice(ENGINES), default="process", show_default=True, help="Where the clustering of the blocks runs.")
 @click.option("--incremental", is_flag=True, help="Only attach bylines no author holds yet (new mentions); recluster nothing.")
+@click.option(
+    "--join-profiles-at", "join_at", type=click.FloatRange(0.5, 1.0), default=None,
+    help="Also join two profiles a source built when the evidence reaches this probability [default: only by ORCID iD, claim or correction].",
+)
 @json_option
 @handle_errors
-def authors_cmd(data_dir: Path | None, database_url: str | None, engine: str, incremental: bool, as_json: bool) -> None:
+def authors_cmd(data_dir: Path | None, database_url: str | None, engine: str, incremental: bool, join_at: float | None, as_json: bool) -> None:
     """Re-cluster every byline into authors. Ids people know are kept; merged authors redirect
     to the survivor; every byline records why it is on its profile; the run can be undone."""
     settings = settings_from(data_dir, database_url)
     store = open_store(settings)
-    report = resolve_authors(store, engine=engine, rule=_rule(settings), incremental=incremental)
+    group = HAND_WEIGHTED.with_threshold(join_at) if join_at is not None else None
+    report = resolve_authors(store, engine=engine, rule=_rule(settings), incremental=incremental, group_scorer=group)
     emit(
         report.as_dict(),
         as_json,

@@ -208,7 +208,11 @@ def _byline_links(
     their earlier reason and get none here)."""
     by_mention = {i.mention.mention_id: i for i in inputs}
     names = {m: i.name for m, i in by_mention.items()}
-    stored_pairs = {frozenset((mention_id(a), mention_id(b))) for k, a, b in stored_constraints if k == "must"}
+    claimed_with: dict[str, set[str]] = defaultdict(set)  # mention -> mentions a claim or correction joins it to
+    for kind, a, b in stored_constraints:
+        if kind == "must":
+            claimed_with[mention_id(a)].add(mention_id(b))
+            claimed_with[mention_id(b)].add(mention_id(a))
     out: dict[Byline, BylineLink] = {}
     for i in inputs:
         me = i.mention.mention_id
@@ -220,7 +224,7 @@ def _byline_links(
             rule, score = "orcid", 1.0
         elif link.reason == "alone":
             rule, score = "alone", None
-        elif link.reason == "must_link" and link.partner and frozenset((me, link.partner)) in stored_pairs:
+        elif any(cluster_of.get(other) == cluster_of[me] for other in claimed_with.get(me, ())):
             rule, score = "constraint", 1.0
         elif link.reason == "must_link":
             rule, score = "source_profile", link.score  # kept with the profile its source built
@@ -229,6 +233,9 @@ def _byline_links(
         evidence = _evidence(link, names)
         if rule == "orcid":
             evidence = ({"kind": "orcid", "detail": f"ORCID iD {i.orcid} on this byline and others of the profile", "weight": None, "with": None}, *evidence)
+        elif rule == "constraint":
+            joined = sorted(o for o in claimed_with[me] if cluster_of.get(o) == cluster_of[me])
+            evidence = ({"kind": "constraint", "detail": f"a claim or correction joins it to {names.get(joined[0], joined[0])}", "weight": None, "with": joined[0]}, *evidence)
         elif rule == "source_profile":
             evidence = ({"kind": "source_profile", "detail": "the source's own author id (or an earlier run) puts it on this profile", "weight": None, "with": None}, *evidence)
         out[i.byline] = BylineLink(rule, score, evidence)
