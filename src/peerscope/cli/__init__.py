@@ -12,6 +12,7 @@ from peerscope.cli.derive import derive
 from peerscope.cli.documents import check_document_cmd  # also adds `ingest document`
 from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
+from peerscope.cli import integrity  # noqa: F401  (adds `derive integrity`)
 from peerscope.cli.ingest import ingest
 from peerscope.cli.resolve import resolve
 from peerscope.cli.serve import demo, serve

@@ -13,13 +13,17 @@ from peerscope.pipeline import derive_pending
 from peerscope.store.writer import Writer
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @data_options
 @json_option
+@click.pass_context
 @handle_errors
-def derive(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Link references to works now in the graph, recompute profile counts (skipping authors
-    whose inputs are unchanged) and rebuild the title index."""
+    whose inputs are unchanged) and rebuild the title index. A subcommand runs one derive step
+    alone."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = settings_from(data_dir, database_url)
     store = open_store(settings)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)

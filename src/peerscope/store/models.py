@@ -504,3 +504,17 @@ class FlagSubject(Base):
     entity_kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "work" or "author"
     entity_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
     role: Mapped[str] = mapped_column(String(16))  # "byline", "cited", "matched", "document"
+
+
+class IntegrityDerived(Base):
+    """The version and input hash of the graph-level integrity checks last run on one work or
+    author, so a check reruns only when what it reads has changed; its flags have no document
+    and name the entity as their subject (role "subject")."""
+
+    __tablename__ = "integrity_derived"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    entity_kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "work" or "author"
+    entity_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    code_version: Mapped[str] = mapped_column(String(32))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

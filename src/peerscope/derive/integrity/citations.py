@@ -8,7 +8,9 @@ Rules (docs/documents.md):
   is flagged at 0.4 and 8 references or more (medium);
 - a work in the graph: citations by citing year; a year with at least 10 citations and five
   times the median of the work's other cited years is a burst (low); the share of its citations
-  from works sharing an author is flagged at 0.5 and 10 citations or more (medium).
+  from works sharing an author is flagged at 0.5 and 10 citations or more (medium); the share
+  from its authors and their co-authors together at 0.7, with 5 or more from co-authors alone
+  (a citation ring among a co-author cluster; medium).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ SELF_SHARE, SELF_MIN = 0.3, 5
 CLUSTER_SHARE, CLUSTER_MIN = 0.4, 8
 BURST_MIN, BURST_RATIO = 10, 5.0
 WORK_SELF_SHARE, WORK_SELF_MIN = 0.5, 10
+WORK_CLUSTER_SHARE, WORK_CLUSTER_MIN = 0.7, 5
 
 
 def check_document_citations(doc: Document) -> Flag | None:
@@ -72,18 +75,37 @@ def burst(yearly: Mapping[int, int]) -> tuple[int, int] | None:
     return None
 
 
-def check_work_citations(work_id: int, yearly: Mapping[int, int], self_citing: int, total: int) -> Flag | None:
+def check_work_citations(
+    work_id: int,
+    yearly: Mapping[int, int],
+    self_citing: int,
+    total: int,
+    cluster_citing: int = 0,
+    examples: Mapping[str, Sequence[int]] | None = None,
+) -> Flag | None:
+    """The rule for one work in the graph: ``yearly`` citations by citing year, ``self_citing``
+    citing works sharing an author with it, ``cluster_citing`` further citing works by a
+    co-author of its authors, of ``total`` citing works; ``examples`` citing work ids by kind."""
+    examples = examples or {}
     evidence = []
     severity = "low"
     found = burst(yearly)
     if found:
-        evidence.append({"kind": "burst", "year": found[0], "citations": found[1], "by_year": dict(sorted(yearly.items()))})
+        evidence.append({"kind": "burst", "year": found[0], "citations": found[1], "by_year": {str(y): n for y, n in sorted(yearly.items())},
+                         "detail": f"{found[1]} citations in {found[0]}, against a median of {median([n for y, n in yearly.items() if y != found[0]] or [0]):g} in its other citing years"})
     if total >= WORK_SELF_MIN and self_citing / total >= WORK_SELF_SHARE:
         severity = "medium"
-        evidence.append({"kind": "self_citation_share", "score": round(self_citing / total, 3), "self_citations": self_citing, "citations": total})
+        evidence.append({"kind": "self_citation_share", "score": round(self_citing / total, 3), "self_citations": self_citing, "citations": total,
+                         "citing_works": list(examples.get("self", ()))[:10],
+                         "detail": f"{self_citing} of {total} citing works share an author with this work"})
+    if total >= WORK_SELF_MIN and (self_citing + cluster_citing) / total >= WORK_CLUSTER_SHARE and cluster_citing >= WORK_CLUSTER_MIN:
+        severity = "medium"
+        evidence.append({"kind": "coauthor_cluster", "score": round((self_citing + cluster_citing) / total, 3), "cluster_citations": cluster_citing,
+                         "self_citations": self_citing, "citations": total, "citing_works": list(examples.get("cluster", ()))[:10],
+                         "detail": f"{self_citing + cluster_citing} of {total} citing works are by its authors or their co-authors ({cluster_citing} by co-authors alone)"})
     if not evidence:
         return None
-    return Flag("citation_anomaly", severity, "Citations to this work come in a burst or mostly from works sharing an author", tuple(evidence), work_ids=(work_id,))
+    return Flag("citation_anomaly", severity, "Citations to this work come in a burst or mostly from its authors and their co-authors", tuple(evidence), work_ids=(work_id,))
 
 
 def work_flags(rows: Sequence[tuple[int, Mapping[int, int], int, int]]) -> list[Flag]:
