@@ -179,3 +179,20 @@ def test_flags_in_the_api_and_on_pages(client, seeded_store: Store, tmp_path: Pa
     assert "Integrity flags" in page and "a signal with evidence, not a verdict" in page
     assert "Integrity flags" in client.get(f"/authors/PA{aid}").text
     assert store_documents.open_flags_by_author(seeded_store)[aid]
+
+
+def test_a_byline_in_initials_links_to_the_stored_author(seeded_store: Store, tmp_path: Path) -> None:
+    with seeded_store.connect() as conn:
+        names = dict(conn.exec_driver_sql("select name, author_id from author_names").all())
+    path = tmp_path / "initials.txt"
+    path.write_text(
+        "Graph signals for trust in scholarly records\n\nA. Lovelace, B. Müller and C. Nobody\n"
+        "Dept. of Computing, University of Northfield, UK\n\nAbstract\nWe describe a method.\n\n1 Introduction\nText.\n"
+    )
+    code, out = run("ingest", "document", str(path), "--database-url", seeded_store.describe(), "--json")
+    assert code == 0, out
+    saved = json.loads(out)
+    # "A. Lovelace" is a name the source printed; "B. Müller" agrees initial by initial with the
+    # stored "Bob Müller" alone; nobody in the graph is called Nobody with a C.
+    assert saved["authors_linked"] == {"A. Lovelace": f"PA{names['Ada Lovelace']}", "B. Müller": f"PA{names['Bob Müller']}"}
+    assert store_documents.authors_named(seeded_store, ["A. Lovelace", "Alan Lovelace", "N. Nobody", "X. Müller"]) == {"A. Lovelace": names["Ada Lovelace"], "N. Nobody": names["Nemo Nobody"]}

@@ -69,7 +69,7 @@ def _name_ok(name: str) -> bool:
     long_tokens = 0
     for tok in tokens:
         low = tok.lower().strip(".")
-        if low in _NOT_NAME_WORDS:
+        if low in _NOT_NAME_WORDS and not (len(low) == 1 and tok.endswith(".")):  # "A." is an initial, not the article
             return False
         if low in _PARTICLES:
             continue

@@ -8,6 +8,7 @@ authors they concern) in the same transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import and_, func, insert, select
 
 from peerscope.documents.records import Document, Flag, Reference
+from peerscope.normalize.names import ascii_fold, name_key, split_name
 from peerscope.resolve.works import normalize_title
 from peerscope.store.db import Store
 from peerscope.store.models import (
@@ -127,14 +129,38 @@ def stored_texts(store: Store) -> list[tuple[str, int, str, str]]:
     return out
 
 
+def _given_compatible(a: str, b: str) -> bool:
+    """"A." agrees with "Ada" and "A. M." with "Ada Maria"; "Ada" does not agree with "Alan"."""
+    ta = [t for t in re.split(r"[\s.\-]+", ascii_fold(a).lower()) if t]
+    tb = [t for t in re.split(r"[\s.\-]+", ascii_fold(b).lower()) if t]
+    if not ta or not tb:
+        return False
+    for x, y in zip(ta, tb):
+        if x[0] != y[0] or (len(x) > 1 and len(y) > 1 and x != y):
+            return False
+    return True
+
+
 def authors_named(store: Store, names: Iterable[str]) -> dict[str, int]:
     """Authors in the graph known by exactly one of these names (a name two people share is
-    left out: a flag must not land on a namesake)."""
+    left out: a flag must not land on a namesake). A name no author is known by exactly, such
+    as "A. Lovelace" for "Ada Lovelace", goes to the one author whose family name is the same
+    and all of whose given names agree with it initial by initial, when there is exactly one."""
     a = AuthorName.__table__
     out: dict[str, int] = {}
     with store.connect() as conn:
         for name in set(names):
             ids = {int(r[0]) for r in conn.execute(select(a.c.author_id).where(func.lower(a.c.name) == name.lower()))}
+            if not ids:
+                given, family = split_name(name)
+                key = name_key(name)
+                if given and family and key:
+                    known: dict[int, list[str]] = defaultdict(list)
+                    for aid, other in conn.execute(select(a.c.author_id, a.c.name).where(func.lower(a.c.name).like(f"%{family.lower()}"))):
+                        if name_key(other) == key:
+                            known[int(aid)].append(split_name(other)[0])
+                    # every name the author is known by must agree: "Alan" is not the "A." of an "Ada"
+                    ids = {aid for aid, givens in known.items() if all(_given_compatible(given, g) for g in givens)}
             if len(ids) == 1:
                 out[name] = ids.pop()
     return out

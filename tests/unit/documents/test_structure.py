@@ -92,3 +92,12 @@ def test_long_thesis_text() -> None:
         if r.title == t.title and r.year == t.year and list(r.authors) == t.authors and r.venue == t.venue and r.ids.get("doi") == t.doi
     )
     assert correct == 300
+
+
+def test_bylines_written_with_initials() -> None:
+    from peerscope.documents.byline import parse_author_line
+
+    # "A." is an initial: it once read as the article "a" and the whole byline was dropped
+    assert parse_author_line("A. Lovelace") == [("A. Lovelace", [])]
+    assert parse_author_line("J. A. Smith, A. Lovelace and I. Ng") == [("J. A. Smith", []), ("A. Lovelace", []), ("I. Ng", [])]
+    assert parse_author_line("A Survey of Graphs") is None and parse_author_line("A. Study") is None
