@@ -196,3 +196,14 @@ def test_a_byline_in_initials_links_to_the_stored_author(seeded_store: Store, tm
     # stored "Bob Müller" alone; nobody in the graph is called Nobody with a C.
     assert saved["authors_linked"] == {"A. Lovelace": f"PA{names['Ada Lovelace']}", "B. Müller": f"PA{names['Bob Müller']}"}
     assert store_documents.authors_named(seeded_store, ["A. Lovelace", "Alan Lovelace", "N. Nobody", "X. Müller"]) == {"A. Lovelace": names["Ada Lovelace"], "N. Nobody": names["Nemo Nobody"]}
+
+
+def test_bench_documents_measures_a_generated_pdf_beside_raw_extraction() -> None:
+    code, out = run("bench", "documents", "--pages", "12", "--repeat", "1", "--json")
+    assert code == 0, out
+    data = json.loads(out[out.index("{"):])
+    assert data["pages"] >= 12 and data["references"] == data["references_expected"] == 18
+    assert data["references_exact"] == 18
+    for key in ("raw_pypdf", "sandboxed_extraction", "full_parse"):
+        assert data[key]["pages_per_second"] > 0
+    assert data["full_parse"]["references_per_second"] > 0 and data["structure"]["references_per_second"] > 0

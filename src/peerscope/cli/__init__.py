@@ -7,6 +7,7 @@ import click
 from peerscope import __version__
 from peerscope.cli.bench import bench
 from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
+from peerscope.cli import bench_documents  # noqa: F401  (adds `bench documents`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
 from peerscope.cli.documents import check_document_cmd  # also adds `ingest document`
@@ -17,6 +18,7 @@ from peerscope.cli.ingest import ingest
 from peerscope.cli.resolve import resolve
 from peerscope.cli.serve import demo, serve
 from peerscope.cli.settings import settings_cmd
+from peerscope.cli.trust import trust
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,7 +31,7 @@ def cli() -> None:
     """
 
 
-for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group, check_document_cmd):
+for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group, check_document_cmd, trust):
     cli.add_command(command)
 
 

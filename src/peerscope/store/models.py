@@ -518,3 +518,39 @@ class IntegrityDerived(Base):
     code_version: Mapped[str] = mapped_column(String(32))
     inputs_hash: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrustSnapshot(Base):
+    """Derived: one author's trust score, level and components as one model version computed
+    them from inputs with the given hash. A new row only when the inputs or the model change,
+    so the rows of an author are its history; ``changes`` says what moved since the row before."""
+
+    __tablename__ = "trust_snapshots"
+    __table_args__ = (Index("ix_trust_snapshots_author", "author_id", "id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    author_id: Mapped[int] = mapped_column(Id)
+    model_version: Mapped[str] = mapped_column(String(32))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(32))
+    verification_level: Mapped[str] = mapped_column(String(2))
+    claimed: Mapped[bool] = mapped_column(Boolean, default=False)
+    components: Mapped[str] = mapped_column(Text)  # JSON list of {"name", "points", "max_points", "inputs"}
+    changes: Mapped[str] = mapped_column(Text)  # JSON list of {"component", "before", "after", "why"}
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TrustCurrent(Base):
+    """Derived: each author's latest trust snapshot, for lists sorted or filtered by trust."""
+
+    __tablename__ = "trust_current"
+    __table_args__ = (Index("ix_trust_current_score", "score"), Index("ix_trust_current_band", "band"))
+    author_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    snapshot_id: Mapped[int] = mapped_column(Id)
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(32))
+    verification_level: Mapped[str] = mapped_column(String(2))
+    claimed: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_version: Mapped[str] = mapped_column(String(32))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -28,6 +28,8 @@ from peerscope.serve.api.schemas import (
     WorkOut,
     author_out,
     author_summary_out,
+    trust_out,
+    TrustOut,
     work_out,
 )
 from peerscope.serve.deps import SettingsDep, StoreDep, TitleIndexDep
@@ -35,12 +37,14 @@ from peerscope.serve.ids import lookup, public_id
 from peerscope.store import queries
 from peerscope.store import documents as store_documents
 from peerscope.store import resolution as store_resolution
+from peerscope.store import trust as store_trust
 
 router = APIRouter(tags=["entities"], responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 
 LIST_PARAMS = {"page", "per_page", "per-page", "sort", "search", "mailto", "api_key"}
 WORK_SORTS = {"publication_date": "publication_date", "cited_by_count": "cited_by_count", "id": "id"}
-AUTHOR_SORTS = {"works_count": "works_count", "id": "id"}
+AUTHOR_SORTS = {"works_count": "works_count", "id": "id", "trust_score": "trust_score"}
+AUTHOR_FILTERS = {"trust_band": ("New", "Emerging", "Established", "Trusted", "Highly trusted"), "verification_level": ("L0", "L1", "L2", "L3")}
 DEFAULT_PER_PAGE = 25
 
 
@@ -158,13 +162,37 @@ def get_work(work_id: str, request: Request, store: StoreDep):  # type: ignore[n
 @router.get("/authors", response_model=AuthorList, summary="List authors")
 def list_authors(request: Request, store: StoreDep, settings: SettingsDep) -> AuthorList:
     started = time.perf_counter()
-    _check_params(request, LIST_PARAMS - {"search"})
+    _check_params(request, (LIST_PARAMS - {"search"}) | {"filter"})
     paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
-    page = queries.list_authors(store, paging.offset, paging.per_page, _sort(request, AUTHOR_SORTS, "id"))
+    sort = _sort(request, AUTHOR_SORTS, "id")
+    filters = _author_filters(request)
+    if filters or sort == "trust_score":
+        descending = (request.query_params.get("sort") or "").endswith(":desc")
+        page = store_trust.list_authors_by_trust(store, paging.offset, paging.per_page, band=filters.get("trust_band"), level=filters.get("verification_level"), sort=sort, descending=descending)
+    else:
+        page = queries.list_authors(store, paging.offset, paging.per_page, sort)
+    badges = store_trust.badges(store, [a.id for a in page.items])
     return AuthorList(
         meta=_meta(started, page.total, paging),
-        results=[author_summary_out(a) for a in page.items],
+        results=[author_summary_out(a, badges.get(a.id)) for a in page.items],
     )
+
+
+def _author_filters(request: Request) -> dict[str, str]:
+    """``filter=trust_band:Trusted,verification_level:L1``: authors with a trust snapshot that match."""
+    raw = request.query_params.get("filter")
+    if not raw:
+        return {}
+    out: dict[str, str] = {}
+    for part in raw.split(","):
+        name, _, value = part.partition(":")
+        if name not in AUTHOR_FILTERS:
+            raise InputError(f"filter '{name}' is not supported for authors; filters: {', '.join(sorted(AUTHOR_FILTERS))}")
+        allowed = {v.lower(): v for v in AUTHOR_FILTERS[name]}
+        if value.lower() not in allowed:
+            raise InputError(f"filter {name} must be one of {', '.join(AUTHOR_FILTERS[name])}, got '{value}'")
+        out[name] = allowed[value.lower()]
+    return out
 
 
 @router.get("/authors/{author_id}/works", response_model=WorkList, summary="An author's works, newest first")
@@ -205,6 +233,21 @@ def author_flags(author_id: str, request: Request, store: StoreDep):  # type: ig
     return FlagList(entity=public_id("author", found.number), results=[flag_out(f) for f in store_documents.flags_for(store, "author", found.number)])
 
 
+@router.get("/authors/{author_id}/trust", response_model=TrustOut, summary="An author's trust snapshot: score, band, level, components with their inputs, history")
+def author_trust(author_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    """The latest snapshot of the trust model (docs/trust.md): each component's points, maximum
+    and inputs with their sources, dates and evidence; and every earlier snapshot with what
+    changed. 404 until `peerscope trust derive` has scored the author."""
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, "author", author_id)
+    if found.moved:
+        return RedirectResponse(f"/api/authors/{public_id('author', found.number)}/trust", status_code=301)
+    current = store_trust.current_snapshot(store, found.number)
+    if current is None:
+        raise NotFound(f"author {author_id} has no trust snapshot yet (run `peerscope trust derive`)")
+    return trust_out(found.number, current, store_trust.history(store, found.number))
+
+
 @router.get("/authors/{author_id:path}", response_model=AuthorOut, summary="One author by our id, ORCID iD or OpenAlex id")
 def get_author(author_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
     _check_params(request, {"mailto", "api_key"})
@@ -214,4 +257,4 @@ def get_author(author_id: str, request: Request, store: StoreDep):  # type: igno
     profile = queries.get_author(store, found.number)
     if profile is None:
         raise NotFound(f"no author with id {author_id}")
-    return author_out(profile, str(request.base_url))
+    return author_out(profile, str(request.base_url), store_trust.badges(store, [profile.id]).get(profile.id))

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from peerscope.serve.ids import public_id
+from peerscope.store.trust import SnapshotView, TrustBadge
 from peerscope.store.views import AuthorProfile, AuthorSummary, IdView, InstitutionView, TopicView, VenueView, WorkDetail, WorkSummary
 
 ID_URLS = {
@@ -180,6 +181,15 @@ class Collaborator(BaseModel):
     is_close: bool
 
 
+class TrustSummaryOut(BaseModel):
+    score: int = Field(description="0–100; a signal for readers, never a ranking of people's worth (docs/trust.md).")
+    band: str = Field(description="New (0–19), Emerging (20–39), Established (40–59), Trusted (60–79), Highly trusted (80–100).")
+    verification_level: str = Field(description="L0 Unverified, L1 Corroborated, L2 Claimed, L3 Verified.")
+    claimed: bool
+    model_version: str
+    computed_at: datetime
+
+
 class AuthorOut(BaseModel):
     id: str
     display_name: str
@@ -193,7 +203,7 @@ class AuthorOut(BaseModel):
     summary_stats: AuthorCounts | None
     close_collaborators: list[Collaborator]
     open_to_collaborate: bool
-    trust: None = Field(None, description="Trust snapshot: not computed yet (always null in this version).")
+    trust: TrustSummaryOut | None = Field(None, description="The latest trust snapshot in brief (null until `peerscope trust derive` has run); the whole of it at /api/authors/{id}/trust.")
     works_api_url: str
     updated_date: datetime
     created_date: datetime
@@ -216,6 +226,52 @@ class AuthorListItem(BaseModel):
     orcid: str | None
     works_count: int
     last_known_institutions: list[InstitutionRef]
+    trust: TrustSummaryOut | None = None
+
+
+class TrustInputOut(BaseModel):
+    name: str
+    value: float | int | str | bool
+    source: str = Field(description="Where the input comes from.")
+    as_of: str | None = Field(None, description="Date of the newest record behind it.")
+    works: list[str] = Field(default_factory=list, description="Evidence: the works it is about (at most 25).")
+    flags: list[int] = Field(default_factory=list, description="Evidence: the integrity flags it is about.")
+
+
+class TrustComponentOut(BaseModel):
+    name: str
+    points: float
+    max_points: float
+    inputs: list[TrustInputOut]
+
+
+class TrustChangeOut(BaseModel):
+    component: str
+    before: float | None
+    after: float | None
+    why: list[str]
+
+
+class TrustHistoryOut(BaseModel):
+    computed_at: datetime
+    score: int
+    band: str
+    verification_level: str
+    model_version: str
+    changes: list[TrustChangeOut] = Field(description="What moved since the snapshot before, and why.")
+
+
+class TrustOut(BaseModel):
+    author: str
+    score: int
+    band: str
+    verification_level: str = Field(description="L0 Unverified, L1 Corroborated, L2 Claimed, L3 Verified.")
+    claimed: bool
+    model_version: str
+    computed_at: datetime
+    components: list[TrustComponentOut]
+    history: list[TrustHistoryOut] = Field(description="Every snapshot, oldest first.")
+    formula: str = Field("/docs/trust.md", description="Where the formula is documented.")
 
 
 class AuthorList(BaseModel):
@@ -318,7 +374,7 @@ def vars_of(obj: object) -> dict:
     return {name: getattr(obj, name) for name in obj.__slots__}  # type: ignore[attr-defined]
 
 
-def author_out(a: AuthorProfile, base_url: str) -> AuthorOut:
+def author_out(a: AuthorProfile, base_url: str, trust: TrustBadge | None = None) -> AuthorOut:
     pid = public_id("author", a.id)
     stats = a.stats
     return AuthorOut(
@@ -338,14 +394,37 @@ def author_out(a: AuthorProfile, base_url: str) -> AuthorOut:
             if c.is_close
         ],
         open_to_collaborate=a.open_to_collaborate,
+        trust=trust_summary_out(trust),
         works_api_url=f"{base_url}api/authors/{pid}/works",
         updated_date=a.updated_at,
         created_date=a.created_at,
     )
 
 
-def author_summary_out(a: AuthorSummary) -> AuthorListItem:
+def trust_summary_out(b: TrustBadge | None) -> TrustSummaryOut | None:
+    if b is None:
+        return None
+    return TrustSummaryOut(score=b.score, band=b.band, verification_level=b.verification_level, claimed=b.claimed, model_version=b.model_version, computed_at=b.computed_at)
+
+
+def trust_out(author_id: int, current: SnapshotView, snapshots: list[SnapshotView]) -> TrustOut:
+    components = [
+        TrustComponentOut(name=c["name"], points=c["points"], max_points=c["max_points"], inputs=[
+            TrustInputOut(**{**i, "works": [public_id("work", w) for w in i.get("works", [])]}) for i in c["inputs"]
+        ])
+        for c in current.components
+    ]
+    history = [
+        TrustHistoryOut(computed_at=s.computed_at, score=s.score, band=s.band, verification_level=s.verification_level, model_version=s.model_version, changes=[TrustChangeOut(**c) for c in s.changes])
+        for s in snapshots
+    ]
+    return TrustOut(author=public_id("author", author_id), score=current.score, band=current.band, verification_level=current.verification_level, claimed=current.claimed,
+                    model_version=current.model_version, computed_at=current.computed_at, components=components, history=history)
+
+
+def author_summary_out(a: AuthorSummary, trust: TrustBadge | None = None) -> AuthorListItem:
     return AuthorListItem(
+        trust=trust_summary_out(trust),
         id=public_id("author", a.id),
         display_name=a.display_name,
         orcid=id_url("orcid", a.orcid) if a.orcid else None,
