@@ -130,6 +130,36 @@ def _fit_merger(data: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], l2: f
     return ClusterScorer(weights, intercept, threshold=0.5)
 
 
+def _choose_merge(
+    blocks: Sequence[LabelledBlock], folds: Sequence[Sequence[int]], gold: dict[Hashable, Hashable],
+    inner: Sequence[tuple[np.ndarray, list[Merge]]],
+) -> tuple[float, float, float] | None:
+    """(B-cubed F1, linkage threshold, merge threshold) of the best cluster-level pass over the
+    inner folds: for each linkage threshold, a cluster model fitted on the other folds' clusters
+    merges each held-out fold's clusters, and the merge threshold is swept."""
+    chosen: tuple[float, float, float] | None = None
+    for first_pass in FIRST_PASS_THRESHOLDS:
+        groups = [cut(len(blk.mentions), inner[b][1], first_pass) for b, blk in enumerate(blocks)]
+        data = [cluster_pair_data(blk, inner[b][0], groups[b]) for b, blk in enumerate(blocks)]
+        predicted_at: dict[float, dict[Hashable, Hashable]] = {t: {} for t in MERGE_THRESHOLDS}
+        for fold in folds:
+            held = set(fold)
+            merger = _fit_merger([d for b, d in enumerate(data) if b not in held])
+            for b in fold:
+                merges = []
+                if merger is not None and max(groups[b]) > 0:
+                    pool = ClusterPool(blocks[b].mentions, blocks[b].features, inner[b][0], groups[b])
+                    merges = merge_clusters(pool, merger, np.zeros((len(pool), len(pool)), dtype=bool), floor=min(MERGE_THRESHOLDS))
+                for t in MERGE_THRESHOLDS:
+                    for i, g in enumerate(apply_merges(groups[b], merges, t)):
+                        predicted_at[t][(b, i)] = (b, g)
+        for t in MERGE_THRESHOLDS:
+            f1 = b_cubed(gold, predicted_at[t]).f1
+            if chosen is None or f1 > chosen[0] + 1e-12:
+                chosen = (f1, first_pass, t)
+    return chosen
+
+
 def fit_scorer(
     blocks: Sequence[LabelledBlock], *, inner_folds: int = 3, penalties: Sequence[float] = PENALTIES,
     thresholds: Sequence[float] = THRESHOLDS, cluster_merge: bool = True,
@@ -137,16 +167,17 @@ def fit_scorer(
     """Weights fitted on all the blocks; penalty and threshold those with the best B-cubed F1
     over an inner k-fold of the same blocks (each inner block cut by a model fitted without it).
 
-    With ``cluster_merge``, the cluster-level pass is chosen the same way: for each linkage
-    threshold in ``FIRST_PASS_THRESHOLDS``, a cluster model is fitted on the inner folds'
-    out-of-fold clusters and its merge threshold swept on the held-out fold; the pair (linkage
-    threshold, merge threshold) with the best B-cubed F1 wins if it beats linkage alone."""
+    With ``cluster_merge``, the cluster-level pass is chosen the same way (``_choose_merge``,
+    with the penalty chosen for linkage alone): the linkage and merge thresholds with the best
+    inner B-cubed F1 win if they beat linkage alone; the cluster model is then fitted on the inner folds' clusters of all the
+    blocks, so it learns from clusters made by a scorer that had not seen them."""
     if len(blocks) < 2:
         raise ValueError("choosing the threshold by cross-validation needs at least two blocks to learn from")
     folds = group_folds([len(b.mentions) for b in blocks], inner_folds)
     gold = _gold_pairs(blocks)
     floor = min(min(thresholds), min(FIRST_PASS_THRESHOLDS))
     best: tuple[float, float, float] | None = None
+    merged: tuple[float, float, float, float] | None = None
     inner: dict[float, list[tuple[np.ndarray, list[Merge]]]] = {}
     for l2 in penalties:
         inner[l2] = _inner_linkages(blocks, folds, l2, floor)
@@ -156,39 +187,17 @@ def fit_scorer(
             if best is None or f1 > best[0] + 1e-12:
                 best = (f1, l2, t)
     assert best is not None
-    f1, l2, threshold = best
-    scorer = _fit(blocks, l2).with_threshold(threshold)
-    if not cluster_merge:
-        return scorer
-    chosen: tuple[float, float, float] | None = None
-    for first_pass in FIRST_PASS_THRESHOLDS:
-        groups = [cut(len(blk.mentions), inner[l2][b][1], first_pass) for b, blk in enumerate(blocks)]
-        data = [cluster_pair_data(blk, inner[l2][b][0], groups[b]) for b, blk in enumerate(blocks)]
-        predicted_at: dict[float, dict[Hashable, Hashable]] = {t: {} for t in MERGE_THRESHOLDS}
-        for fold in folds:
-            held = set(fold)
-            merger = _fit_merger([d for b, d in enumerate(data) if b not in held])
-            for b in fold:
-                blk = blocks[b]
-                merges = []
-                if merger is not None and max(groups[b]) > 0:
-                    pool = ClusterPool(blk.mentions, blk.features, inner[l2][b][0], groups[b])
-                    merges = merge_clusters(pool, merger, np.zeros((len(pool), len(pool)), dtype=bool), floor=min(MERGE_THRESHOLDS))
-                for t in MERGE_THRESHOLDS:
-                    for i, g in enumerate(apply_merges(groups[b], merges, t)):
-                        predicted_at[t][(b, i)] = (b, g)
-        for t in MERGE_THRESHOLDS:
-            merged_f1 = b_cubed(gold, predicted_at[t]).f1
-            if merged_f1 > f1 + 1e-12 and (chosen is None or merged_f1 > chosen[0] + 1e-12):
-                chosen = (merged_f1, first_pass, t)
-    if chosen is None:
-        return scorer
-    _, first_pass, merge_threshold = chosen
+    option = _choose_merge(blocks, folds, gold, inner[best[1]]) if cluster_merge else None
+    if option is not None:
+        merged = (option[0], best[1], option[1], option[2])
+    if merged is None or merged[0] <= best[0] + 1e-12:
+        return _fit(blocks, best[1]).with_threshold(best[2])
+    _, l2, first_pass, merge_threshold = merged
+    scores = [s for s, _ in inner[l2]]
     groups = [cut(len(blk.mentions), inner[l2][b][1], first_pass) for b, blk in enumerate(blocks)]
-    merger = _fit_merger([cluster_pair_data(blk, inner[l2][b][0], groups[b]) for b, blk in enumerate(blocks)])
-    if merger is None:
-        return scorer
-    return scorer.with_threshold(first_pass).with_merger(merger.with_threshold(merge_threshold))
+    merger = _fit_merger([cluster_pair_data(blk, scores[b], groups[b]) for b, blk in enumerate(blocks)])
+    scorer = _fit(blocks, l2).with_threshold(first_pass)
+    return scorer if merger is None else scorer.with_merger(merger.with_threshold(merge_threshold))
 
 
 @dataclass(frozen=True)

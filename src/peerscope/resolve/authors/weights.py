@@ -1,12 +1,41 @@
 """The pair scorer fitted on the labelled PubMed file (1870 mentions, 38 blocks).
 
 Regenerate with ``.venv/bin/python scripts/fit_author_weights.py PUBMED_FILE``: weights fitted
-on every block, penalty and threshold chosen by cross-validation across blocks.
+on every block, penalty and thresholds chosen by cross-validation across blocks. ``CLUSTER_MERGER``
+is the cluster-level pass run after the linkage (``cluster_merge``).
 """
 
 from __future__ import annotations
 
+from peerscope.resolve.authors.cluster_merge import ClusterScorer
 from peerscope.resolve.authors.scorer import PairScorer
+
+CLUSTER_MERGER = ClusterScorer.from_mapping(
+    {
+        'pair_score_average': 0.029488,
+        'pair_score_max': 4.737393,
+        'cluster_coauthors_shared': 1.0396,
+        'cluster_coauthors_overlap': 1.994491,
+        'cluster_venues_shared': 1.879842,
+        'cluster_venue_cosine': -0.556345,
+        'cluster_keyword_cosine': 1.965139,
+        'cluster_title_cosine': 2.728057,
+        'cluster_abstract_cosine': -1.640881,
+        'cluster_affiliation_cosine': 2.233106,
+        'cluster_affiliation_missing': 0.246183,
+        'cluster_email_shared': 3.341163,
+        'cluster_year_gap': 3.6e-05,
+        'cluster_year_missing': 0.0,
+        'cluster_middle_match': 0.326586,
+        'cluster_middle_conflict': 0.0,
+        'cluster_name_conflict': 0.0,
+        'cluster_size_smaller': -1.743158,
+        'cluster_size_larger': 0.305514,
+    },
+    intercept=-3.523058,
+    threshold=0.4,
+    featurizer_version=1,
+)
 
 PUBMED_SCORER = PairScorer.from_mapping(
     {
@@ -33,6 +62,7 @@ PUBMED_SCORER = PairScorer.from_mapping(
         'language_same_non_english': 0.0,
     },
     intercept=-3.131076,
-    threshold=0.25,
+    threshold=0.6,
     featurizer_version=1,
+    merger=CLUSTER_MERGER,
 )
