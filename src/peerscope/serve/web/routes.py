@@ -7,10 +7,11 @@ DOI, a merged record's old id) answers 301 to the canonical URL.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from peerscope.errors import NotFound
 from peerscope.serve.deps import StoreDep, TitleIndexDep
@@ -28,6 +29,8 @@ from peerscope.serve.web.views import (
 from peerscope.store import queries
 from peerscope.store import documents as store_documents
 from peerscope.store import resolution as store_resolution
+from peerscope.store import trust as store_trust
+from peerscope.derive.trust.history import chart_points
 from peerscope.store.db import Store
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +74,8 @@ def authors_list(request: Request, store: StoreDep, page: PageParam = 1) -> Resp
     listed = queries.list_authors(store, (page - 1) * PER_PAGE, PER_PAGE, sort="works_count")
     pager = Pager(page, listed.total, "/authors")
     pager.check()
-    return render(request, "authors.html", section="authors", authors=listed.items, pager=pager)
+    trust = store_trust.badges(store, [a.id for a in listed.items])
+    return render(request, "authors.html", section="authors", authors=listed.items, pager=pager, trust=trust)
 
 
 @router.get("/authors/{ident}/works/{work}/why")
@@ -116,7 +120,16 @@ def author_page(request: Request, ident: str, store: StoreDep, page: PageParam =
         other_coauthors=others,
         external_ids=[i for i in profile.ids if i.scheme != "orcid"],
         flags=store_documents.flags_for(store, "author", profile.id),
+        **_trust_context(store, profile.id),
     )
+
+
+def _trust_context(store: Store, author_id: int) -> dict:
+    """The profile's trust snapshot, its history and the history chart's points."""
+    snapshot = store_trust.current_snapshot(store, author_id)
+    history = store_trust.history(store, author_id) if snapshot else []
+    points = chart_points([(h.score, h.computed_at.date().isoformat()) for h in history])
+    return {"trust": snapshot, "trust_history": history, "trust_chart": points}
 
 
 @router.get("/works/{ident:path}")
@@ -129,7 +142,19 @@ def work_page(request: Request, ident: str, store: StoreDep) -> Response:
     work = queries.get_work(store, found.number)
     if work is None:
         raise NotFound(f"no work with id {ident}")
-    return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number))
+    trust = store_trust.badges(store, [b.author.id for b in work.summary.byline if b.author])
+    return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number), trust=trust)
+
+
+TRUST_DOC = Path(__file__).resolve().parents[4] / "docs" / "trust.md"
+
+
+@router.get("/docs/trust")
+def trust_formula(request: Request) -> Response:
+    """The trust model's documented formula (docs/trust.md), as text."""
+    if not TRUST_DOC.exists():
+        raise NotFound("the trust formula is documented in docs/trust.md of the source distribution")
+    return PlainTextResponse(TRUST_DOC.read_text(encoding="utf-8"), media_type="text/markdown; charset=utf-8")
 
 
 @router.get("/daily")
