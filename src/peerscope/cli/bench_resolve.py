@@ -20,6 +20,7 @@ from peerscope.pipeline import ingest_openalex
 from peerscope.resolution import DEFAULT_GROUP_SCORER, DEFAULT_SCORER, byline_inputs, resolve_authors, resolve_works
 from peerscope.resolve.author_plan import plan_resolution
 from peerscope.resolve.authors.metrics import b_cubed, pairwise
+from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
 
@@ -80,6 +81,9 @@ def resolve_bench(works: int, seed: int, engines: tuple[str, ...], as_json: bool
         scratch = plan_resolution(anonymous, [], DEFAULT_SCORER, block_runner("process"), DEFAULT_GROUP_SCORER)
         scratch_s = time.perf_counter() - t0
         from_scratch = {k: scratch.assignment[k] for k in gold}
+        # joining a source's profiles on evidence too (resolve authors --join-profiles-at 0.99)
+        joining = plan_resolution(inputs, [], DEFAULT_SCORER, block_runner("process"), HAND_WEIGHTED.with_threshold(0.99))
+        joined_profiles = {k: joining.assignment[k] for k in gold}
         report = resolve_authors(store)
         after = {k: v for k, v in store_resolution.byline_authors(store).items() if k in gold}
         truth_pairs = [orjson.loads(line) for line in (root / "corpus" / "truth" / "preprint_pairs.jsonl").read_bytes().splitlines()]
@@ -97,6 +101,7 @@ def resolve_bench(works: int, seed: int, engines: tuple[str, ...], as_json: bool
         "bylines": len(gold),
         "authors": {
             "resolved": _metrics(gold, after),
+            "resolved_joining_profiles_at_0_99": {**_metrics(gold, joined_profiles), "profiles_joined": len(joining.merges)},
             "baseline_source_ids": _metrics(gold, before),
             "baseline_every_byline_alone": _metrics(gold, {k: k for k in gold}),
             "baseline_one_per_name_block": _metrics(gold, {k: blocks.get(k, "") for k in gold}),
