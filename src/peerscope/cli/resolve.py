@@ -13,7 +13,7 @@ from peerscope.errors import InputError
 from peerscope.pipeline import derive_pending
 from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.resolution import resolve_authors, resolve_works
-from peerscope.serve.ids import lookup
+from peerscope.serve.ids import lookup, parse_public_id
 from peerscope.store import resolution as store_resolution
 
 
@@ -91,14 +91,16 @@ def undo_cmd(run_id: int, data_dir: Path | None, database_url: str | None, as_js
 
 
 def _byline(text: str) -> tuple[int, int]:
-    """``W12:3`` or ``12:3``: the byline at position 3 of work W12."""
+    """``PW12:3`` (or ``12:3``): the byline at position 3 of work PW12."""
     work, sep, position = text.rpartition(":")
     if not sep or not position.isdigit() or not work:
-        raise InputError(f"'{text}' is not a byline: write WORK:POSITION, e.g. W12:0")
-    number = work[1:] if work[:1] in "Ww" else work
-    if not number.isdigit():
-        raise InputError(f"'{text}' is not a byline: the work must be an id like W12")
-    return int(number), int(position)
+        raise InputError(f"'{text}' is not a byline: write WORK:POSITION, e.g. PW12:0")
+    if work.isdigit():
+        return int(work), int(position)
+    own = parse_public_id(work)
+    if own is None or own[0] != "work":
+        raise InputError(f"'{text}' is not a byline: the work must be one of our work ids, like PW12")
+    return own[1], int(position)
 
 
 @resolve.command("constrain")
@@ -111,7 +113,7 @@ def _byline(text: str) -> tuple[int, int]:
 @json_option
 @handle_errors
 def constrain_cmd(kind: str, first: str, second: str, reason: str, created_by: str | None, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
-    """Record that bylines FIRST and SECOND (WORK:POSITION) are the SAME person or DIFFERENT
+    """Record that bylines FIRST and SECOND (WORK:POSITION, e.g. PW12:0) are the SAME person or DIFFERENT
     people. Resolution honours it on every later run."""
     store = open_store(settings_from(data_dir, database_url))
     a, b = _byline(first), _byline(second)
