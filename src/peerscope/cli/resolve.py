@@ -113,7 +113,7 @@ def _byline(text: str) -> tuple[int, int]:
 @json_option
 @handle_errors
 def constrain_cmd(kind: str, first: str, second: str, reason: str, created_by: str | None, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
-    """Record that bylines FIRST and SECOND (WORK:POSITION, e.g. PW12:0) are the SAME person or DIFFERENT
+    """Record that bylines FIRST and SECOND (WORK:POSITION, like PW12:0) are the SAME person or DIFFERENT
     people. Resolution honours it on every later run."""
     store = open_store(settings_from(data_dir, database_url))
     a, b = _byline(first), _byline(second)
