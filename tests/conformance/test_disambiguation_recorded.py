@@ -32,6 +32,9 @@ def test_out_of_fold_clustering_beats_both_baselines_widely(tmp_path: Path) -> N
     assert f1 >= baselines["one_cluster_per_block"]["b3"]["f1"] + 0.4
     assert f1 >= baselines["every_mention_alone"]["b3"]["f1"] + 0.4
     assert report["pairwise"]["f1"] >= baselines["one_cluster_per_block"]["pairwise"]["f1"] + 0.4
+    # with the cluster-level pass, out-of-fold B-cubed F1 was 0.934 (0.901 with average linkage alone)
+    assert f1 >= 0.92
+    assert report["b3"]["recall"] >= 0.9
     lines = predictions.read_text().splitlines()
     assert len(lines) == mentions
     assert all(set(json.loads(line)) == {"block", "pmid", "cluster"} for line in lines)

@@ -3,8 +3,8 @@
 ``eval disambiguation`` clusters the author mentions of a labelled file block by block and
 scores the clustering against the gold authors. The scorer is cross-validated across blocks:
 each block is clustered by a scorer (weights, penalty and threshold) chosen on the other blocks
-only, so the figures are out-of-fold. Only the clustering is timed (features, scores, linkage
-and explanations), not reading the file or fitting.
+only, so the figures are out-of-fold. Only the clustering is timed (features, scores, linkage,
+the cluster-level pass and explanations), not reading the file or fitting.
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def evaluate(mentions: Sequence[LabelledMention], variants: GivenNameVariants, f
         ids = [m.mention_id for b in held for m in blocks[b].mentions]
         per_fold.append({
             "blocks": len(held), "mentions": len(ids), "threshold": scorer.threshold,
+            "merge_threshold": scorer.merger.threshold if scorer.merger is not None else None,
             "b3_f1": b_cubed({i: gold[i] for i in ids}, {i: predicted[i] for i in ids}).f1,
         })
     return {
