@@ -13,7 +13,6 @@ two clusters sharing a rare MeSH descriptor count for more than two sharing a co
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -105,20 +104,22 @@ class _Field:
 
     def __init__(self, sets: Sequence[frozenset[str]], pool: Callable[[np.ndarray], np.ndarray], weighted: bool) -> None:
         n = len(sets)
-        frequency = Counter(x for items in sets for x in items)
-        columns = {x: k for k, x in enumerate(sorted(x for x, c in frequency.items() if c >= 2))}
-        matrix = np.zeros((n, len(columns)))
-        lone_count = np.zeros(n)
-        for row, items in enumerate(sets):
-            hits = [columns[x] for x in items if x in columns]
-            matrix[row, hits] = 1.0
-            lone_count[row] = len(items) - len(hits)
+        ids: dict[str, int] = {}
+        terms = np.fromiter((ids.setdefault(x, len(ids)) for items in sets for x in items), dtype=np.int64)
+        rows = np.repeat(np.arange(n), [len(items) for items in sets])
+        frequency = np.bincount(terms, minlength=len(ids))
+        column_of = np.cumsum(frequency >= 2) - 1  # a column for each term two or more mentions carry
+        keep = frequency[terms] >= 2
+        matrix = np.zeros((n, int(column_of[-1]) + 1 if len(ids) else 0), dtype=np.float32)
+        matrix[rows[keep], column_of[terms[keep]]] = 1.0
+        lone_count = np.bincount(rows[~keep], minlength=n).astype(np.float32)
         lone_weight = (np.log((n + 1) / 2) + 1.0) ** 2 if weighted else 1.0  # the weight of a term one mention has
-        self.idf = np.log((n + 1) / (matrix.sum(0) + 1)) + 1.0 if weighted else np.ones(len(columns))
+        df = matrix.sum(0)
+        self.idf = (np.log((n + 1) / (df + 1)) + 1.0 if weighted else np.ones(len(df))).astype(np.float32)
         self.counts = pool(matrix)
         self.lone_count = pool(lone_count)
         self.lone_mass = self.lone_count * lone_weight
-        self.present = (self.counts > 0).astype(np.float64)
+        self.present = (self.counts > 0).astype(np.float32)
         self.vectors = self.counts * self.idf
         self.norm2 = (self.vectors * self.vectors).sum(1) + self.lone_mass
         self.held = self.present.sum(1) + self.lone_count
@@ -132,11 +133,11 @@ class _Field:
         self.held[kept] = self.present[kept].sum() + self.lone_count[kept]
 
     def shared(self, rows: np.ndarray) -> np.ndarray:
-        return self.present[rows] @ self.present.T
+        return (self.present[rows] @ self.present.T).astype(np.float64)
 
     def cosine(self, rows: np.ndarray) -> np.ndarray:
-        dot = self.vectors[rows] @ self.vectors.T
-        denominator = np.sqrt(self.norm2[rows][:, None] * self.norm2[None, :])
+        dot = (self.vectors[rows] @ self.vectors.T).astype(np.float64)
+        denominator = np.sqrt(self.norm2[rows][:, None].astype(np.float64) * self.norm2[None, :])
         return np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
 
 
