@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from peerscope.resolve.authors.mentions import AuthorMention
 
@@ -111,12 +112,13 @@ def _name_features(left: Sequence[AuthorMention], right: Sequence[AuthorMention]
     out[:, :, 0:7] = table[left_ids[:, None], right_ids[None, :]]
 
 
-def _indicator(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
-    matrix = np.zeros((len(sets), len(vocabulary)), dtype=np.float32)
-    for row, items in enumerate(sets):
-        if items:
-            matrix[row, [vocabulary[x] for x in items]] = 1.0
-    return matrix
+def _indicator(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """One row per set, a 1 in the column of each of its items (sparse: vocabularies are large)."""
+    columns = [vocabulary[x] for items in sets for x in items]
+    starts = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum([len(items) for items in sets], out=starts[1:])
+    data = np.ones(len(columns), dtype=np.float32)
+    return sparse.csr_matrix((data, np.asarray(columns, dtype=np.int64), starts), shape=(len(sets), max(len(vocabulary), 1)))
 
 
 def _overlap(left: Sequence[frozenset[str]], right: Sequence[frozenset[str]], same: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +129,10 @@ def _overlap(left: Sequence[frozenset[str]], right: Sequence[frozenset[str]], sa
             vocabulary.setdefault(x, len(vocabulary))
     left_matrix = _indicator(left, vocabulary)
     right_matrix = left_matrix if same else _indicator(right, vocabulary)
-    shared = left_matrix @ right_matrix.T
-    union = left_matrix.sum(1)[:, None] + right_matrix.sum(1)[None, :] - shared
+    shared = np.asarray((left_matrix @ right_matrix.T).todense(), dtype=np.float32)
+    sizes_left = np.array([len(items) for items in left], dtype=np.float32)
+    sizes_right = sizes_left if same else np.array([len(items) for items in right], dtype=np.float32)
+    union = sizes_left[:, None] + sizes_right[None, :] - shared
     jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
     return shared, jaccard
 
