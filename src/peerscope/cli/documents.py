@@ -8,7 +8,6 @@ cannot be read: over the size cap, of another type, malformed, encrypted or host
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +16,11 @@ import click
 from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, settings_from
 from peerscope.cli.ingest import ingest
 from peerscope.config import Settings
-from peerscope.derive.integrity import CHECKS_VERSION, EMPTY, against_store, check_document
-from peerscope.documents.parse import parse_document
-from peerscope.documents.records import Document, Flag
-from peerscope.documents.report import report, structure
-from peerscope.documents.sandbox import Limits
+from peerscope.document_service import check, store_document
+from peerscope.documents.report import report
 from peerscope.errors import InputError, StoreError
 from peerscope.serve.ids import public_id
-from peerscope.store import documents as store_documents
 from peerscope.store.db import Store
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedDocument:
-    data: bytes
-    doc: Document
-    flags: list[Flag]
-
-
-def limits_of(settings: Settings) -> Limits:
-    return Limits(settings.document_parse_timeout_seconds, settings.document_parse_memory_mb, settings.document_max_pages)
 
 
 def read_document(path: Path, settings: Settings) -> bytes:
@@ -52,15 +36,6 @@ def read_document(path: Path, settings: Settings) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-
-
-def check(data: bytes, name: str, settings: Settings, store: Store | None) -> CheckedDocument:
-    """Parse and check a document's bytes: the service the CLI and an upload form both call."""
-    doc = parse_document(data, name, max_bytes=settings.document_max_bytes, limits=limits_of(settings))
-    if store is None:
-        return CheckedDocument(data, doc, check_document(doc, EMPTY))
-    doc, context = against_store(doc, store)
-    return CheckedDocument(data, doc, check_document(doc, context))
 
 
 def optional_store(settings: Settings) -> Store | None:
@@ -118,27 +93,13 @@ def ingest_document(path: Path, data_dir: Path | None, database_url: str | None,
     data = read_document(path, settings)
     store = open_store(settings)
     try:
-        checked = check(data, str(path), settings, store)
-        doc = checked.doc
-        own_work = store_documents.work_titled(store, doc.title)
-        authors = store_documents.authors_named(store, [a.name for a in doc.authors])
-        saved = store_documents.save_document(
-            store,
-            data_hash=store_documents.content_hash(data),
-            size=len(data),
-            filename=path.name,
-            doc=doc,
-            structure=structure(doc, _work_label),
-            flags=checked.flags,
-            work_id=own_work,
-            author_ids=authors,
-            checks_version=CHECKS_VERSION,
-        )
+        stored = store_document(data, str(path), path.name, settings, store, _work_label)
     finally:
         store.dispose()
+    doc, checked, own_work, authors = stored.checked.doc, stored.checked, stored.work_id, stored.authors
     result = {
-        "document_id": f"PD{saved.id}",
-        "created": saved.created,
+        "document_id": f"PD{stored.document_id}",
+        "created": stored.created,
         "title": doc.title,
         "media_type": doc.media_type,
         "pages": doc.pages,

@@ -126,13 +126,17 @@ def list_works(request: Request, store: StoreDep, settings: SettingsDep, titles:
     )
 
 
+def _flags(kind: str, ident: str, request: Request, store: StoreDep, path: str):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key"})
+    found = lookup(store, kind, ident)
+    if found.moved:
+        return RedirectResponse(f"/api/{path}/{public_id(kind, found.number)}/flags", status_code=301)
+    return FlagList(entity=public_id(kind, found.number), results=[flag_out(f) for f in store_documents.flags_for(store, kind, found.number)])
+
+
 @router.get("/works/{work_id}/flags", response_model=FlagList, summary="Integrity flags about a work, most severe first")
 def work_flags(work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
-    _check_params(request, {"mailto", "api_key"})
-    found = lookup(store, "work", work_id)
-    if found.moved:
-        return RedirectResponse(f"/api/works/{public_id('work', found.number)}/flags", status_code=301)
-    return FlagList(entity=public_id("work", found.number), results=[flag_out(f) for f in store_documents.flags_for(store, "work", found.number)])
+    return _flags("work", work_id, request, store, "works")
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, summary="A stored document's parsed structure and flags")
@@ -226,11 +230,7 @@ def author_work_why(author_id: str, work_id: str, request: Request, store: Store
 
 @router.get("/authors/{author_id}/flags", response_model=FlagList, summary="Integrity flags about an author, most severe first")
 def author_flags(author_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
-    _check_params(request, {"mailto", "api_key"})
-    found = lookup(store, "author", author_id)
-    if found.moved:
-        return RedirectResponse(f"/api/authors/{public_id('author', found.number)}/flags", status_code=301)
-    return FlagList(entity=public_id("author", found.number), results=[flag_out(f) for f in store_documents.flags_for(store, "author", found.number)])
+    return _flags("author", author_id, request, store, "authors")
 
 
 @router.get("/authors/{author_id}/trust", response_model=TrustOut, summary="An author's trust snapshot: score, band, level, components with their inputs, history")
