@@ -1,4 +1,5 @@
-"""Building the demo: generate a corpus, ingest it, derive, index — reusing a matching build."""
+"""Building the demo: generate a corpus, ingest it, derive (integrity flags and trust snapshots
+included), index — reusing a matching build."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import orjson
 from peerscope.config import Settings
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.errors import ConfigError
-from peerscope.pipeline import ingest_openalex
+from peerscope.pipeline import derive_graph, ingest_openalex
 from peerscope.store import queries
 from peerscope.store.db import Store
 from peerscope.synth.generator import generate_corpus
@@ -63,6 +64,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     generate_corpus(corpus, works=works, seed=seed, end_date=end_date)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     ingest_openalex(store, [corpus / "works"], batch_size=settings.ingest_batch_size, rule=rule, progress=progress)
+    derive_graph(store, rule)  # citations linked, integrity checks and trust snapshots, as `peerscope derive`
     marker.write_bytes(orjson.dumps(wanted))
     c = queries.counts(store)
     return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], False, time.perf_counter() - started, store.describe())

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import orjson
 
+from peerscope.derive.integrity.graph import GraphCheckReport, run_graph_checks
 from peerscope.derive.profile_counts import CollaborationRule, RefreshReport, refresh_profile_counts
+from peerscope.derive.trust.run import TrustRunReport, derive_trust
 from peerscope.errors import InputError, SourceError
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.normalize.ids import normalize_openalex
@@ -302,6 +304,26 @@ def derive_pending(store: Store, rule: CollaborationRule = CollaborationRule(), 
         indexed = DatabaseTitleIndex(store).refresh(None if everything or len(works) > FULL_TITLE_INDEX_ABOVE else works)
         store_derived.clear_pending(store, "work", works)
     return DeriveReport(profiles, indexed)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphDeriveReport:
+    citations_linked: int
+    derived: DeriveReport
+    integrity: GraphCheckReport
+    trust: TrustRunReport
+
+
+def derive_graph(store: Store, rule: CollaborationRule = CollaborationRule(), *, trust_progress: Callable[[int], None] | None = None,
+                 trust_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
+    """Everything that derives from the graph, in order: references linked to works now in it,
+    profile counts and the title index, the graph-level integrity checks, then the trust
+    snapshots (which read those flags). Each step skips what its inputs leave unchanged."""
+    linked = Writer(store).link_citations()
+    derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
+    integrity = run_graph_checks(store)
+    trust = derive_trust(store, progress=trust_progress, total=trust_total)
+    return GraphDeriveReport(linked, derived, integrity, trust)
 
 
 # --- streams -----------------------------------------------------------------------------------

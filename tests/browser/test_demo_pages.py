@@ -14,6 +14,7 @@ from peerscope.config import Settings
 from peerscope.demo import build_demo
 from peerscope.serve.app import create_app
 from peerscope.store import queries
+from peerscope.store import trust as store_trust
 from peerscope.store.db import Store
 
 pytestmark = pytest.mark.browser
@@ -38,8 +39,11 @@ def test_profile_page_shows_what_a_reader_needs(demo_site: tuple[str, Store], pa
     page.goto(f"{base}/authors/PA{author_id}")
     assert page.locator("h1").inner_text().strip() == profile.display_name
     body = page.locator("body").inner_text()
-    # identity, trust snapshot placed but honest, counts, actions, graph panel, works
-    assert "Trust snapshot" in body and "not available yet" in body
+    # identity, the trust snapshot the demo build computed (score, band, level, claim state, why), counts, actions, graph panel, works
+    trust = store_trust.current_snapshot(store, author_id)
+    assert trust is not None and "Trust snapshot" in body and "Trust score: not available yet" not in body
+    assert f"Trust {trust.score} - {trust.band}" in body and f"Verification {trust.verification_level}" in body and "Unclaimed author" in body
+    assert "Why this score" in body and all(f"{c['name'].capitalize()}: {c['points']} of {c['max_points']} points" in body for c in trust.components)
     assert re.search(rf"\b{profile.stats.works_count}\s*works\b", body), "works count shown"
     assert re.search(rf"\b{profile.stats.topics_count}\s*topics\b", body), "topics count shown"
     assert re.search(rf"\b{profile.stats.close_collaborators_count}\s*close\s+collaborators\b", body)

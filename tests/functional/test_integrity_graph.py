@@ -19,8 +19,10 @@ from peerscope.store import documents as store_documents
 from peerscope.store.db import Store
 
 
-def _work(n: int, year: int, authors: list[tuple[str, str]], refs: list[int] = (), retracted: bool = False) -> dict:  # type: ignore[assignment]
+def _work(n: int, year: int, authors: list[tuple[str, str]], refs: list[int] = (), retracted: bool = False, abstract: str | None = None) -> dict:  # type: ignore[assignment]
+    words = {w: [i] for i, w in enumerate(abstract.split(" "))} if abstract else None
     return {
+        "abstract_inverted_index": words,
         "id": f"https://openalex.org/W99{n:04d}",
         "title": f"Study number {n} of citation structure in scholarly graphs",
         "display_name": f"Study number {n} of citation structure in scholarly graphs",
@@ -41,6 +43,9 @@ RING = [("A9901", "Rhea Ring"), ("A9902", "Roland Ring"), ("A9903", "Rosa Ring")
 SELF = ("A9911", "Selma Self")
 CLEAN = ("A9921", "Clara Clean")
 RETRACTED = ("A9931", "Reto Retract")
+TORTURED = ("A9951", "Tora Tortured")
+TORTURED_ABSTRACT = ("We train a profound neural organization with counterfeit consciousness methods and compare it "
+                     "with an irregular woodland on large information.")
 
 
 def corpus() -> list[dict]:
@@ -55,6 +60,8 @@ def corpus() -> list[dict]:
         _work(60, 2015, [CLEAN]),
         *[_work(61 + i, 2016 + i // 2, [(f"A995{i:02d}", f"Independent Reader{chr(65 + i)}")], refs=[60]) for i in range(12)],
         _work(80, 2017, [RETRACTED], retracted=True),
+        _work(85, 2023, [TORTURED], abstract=TORTURED_ABSTRACT),
+        _work(86, 2023, [CLEAN], abstract="We train a deep neural network and compare it with a random forest on big data."),
     ]
     return works
 
@@ -81,7 +88,7 @@ def built(store: Store, tmp_path: Path, works: list[dict]) -> None:
 def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, tmp_path: Path) -> None:
     built(store, tmp_path, corpus())
     report = run("derive", "integrity", "--database-url", store.describe(), "--json")
-    assert report["flags"] == {"citation_anomaly": 4, "retracted": 1} and report["unchanged"] == 0 and report["removed"] == 0
+    assert report["flags"] == {"citation_anomaly": 4, "retracted": 1, "tortured_phrases": 1} and report["unchanged"] == 0 and report["removed"] == 0
     works, authors = ids(store, "work", "W99"), ids(store, "author", "A99")
 
     target = store_documents.flags_for(store, "work", works["W990002"])
@@ -109,6 +116,18 @@ def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, 
     assert [(f.kind, f.severity) for f in retracted] == [("retracted", "high")]
     assert retracted[0].evidence == [{"kind": "source_notice", "notice": "retraction", "source": "openalex", "work_id": works["W990080"], "detail": "openalex marks this work retracted"}]
     assert [(f.kind, f.role) for f in store_documents.flags_for(store, "author", authors["A9931"])] == [("retracted", "byline")]
+
+    # tortured phrases in a stored abstract: quoted with their field and the usual term
+    tortured = store_documents.flags_for(store, "work", works["W990085"])
+    assert [(f.kind, f.severity) for f in tortured] == [("tortured_phrases", "medium")]
+    quotes = {e["quote"]: e for e in tortured[0].evidence}
+    assert set(quotes) == {"profound neural organization", "counterfeit consciousness", "irregular woodland"}
+    assert quotes["irregular woodland"]["field"] == "abstract" and quotes["irregular woodland"]["expected"] == "random forest"
+    with store.connect() as conn:
+        stored = conn.exec_driver_sql(f"select abstract from works where id = {works['W990085']}").scalar_one()
+    assert stored[quotes["irregular woodland"]["start"]:quotes["irregular woodland"]["end"]] == "irregular woodland", stored
+    assert [(f.kind, f.role) for f in store_documents.flags_for(store, "author", authors["A9951"])] == [("tortured_phrases", "byline")]
+    assert store_documents.flags_for(store, "work", works["W990086"]) == []  # the plain terms are not flagged
 
     # the clean case: a work cited steadily by people unrelated to its author
     assert store_documents.flags_for(store, "work", works["W990060"]) == []

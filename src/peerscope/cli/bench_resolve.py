@@ -3,7 +3,6 @@ against the generator's truth, beside the baselines of the same run."""
 
 from __future__ import annotations
 
-import gzip
 import tempfile
 import time
 from dataclasses import replace
@@ -23,6 +22,7 @@ from peerscope.resolve.authors.metrics import b_cubed, pairwise
 from peerscope.resolve.authors.scorer import HAND_WEIGHTED
 from peerscope.store import resolution as store_resolution
 from peerscope.store.db import Store
+from peerscope.synth.truth import authorship_persons
 
 
 def _metrics(gold: dict, predicted: dict) -> dict:
@@ -30,11 +30,7 @@ def _metrics(gold: dict, predicted: dict) -> dict:
 
 
 def _gold_persons(corpus: Path, store: Store) -> dict[tuple[int, int], str]:
-    persons = {}
-    with gzip.open(corpus / "truth" / "authorships.jsonl.gz") as fh:
-        for line in fh:
-            row = orjson.loads(line)
-            persons[row["work"].rsplit("/", 1)[-1]] = row["persons"]
+    persons = authorship_persons(corpus)
     gold = {}
     for work_id, ids in store_resolution.source_ids_of_works(store, "openalex").items():
         (oa,) = ids

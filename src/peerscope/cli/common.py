@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,3 +106,26 @@ def progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
             next_report += step
 
     yield advance
+
+
+class LateProgress:
+    """A progress bar for work that learns its total only once it starts: pass ``start`` and
+    ``advance`` as the callbacks; the bar closes with the ``with`` block."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._stack = ExitStack()
+        self._advance: Callable[[int], None] | None = None
+
+    def __enter__(self) -> LateProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def start(self, total: int) -> None:
+        self._advance = self._stack.enter_context(progress(self.label, total))
+
+    def advance(self, n: int) -> None:
+        if self._advance is not None:
+            self._advance(n)

@@ -1,4 +1,5 @@
-"""``peerscope derive``: rebuild derived artefacts (profile counts, the title index)."""
+"""``peerscope derive``: rebuild derived artefacts (profile counts, the title index, graph-level
+integrity flags, trust snapshots)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, settings_from
+from peerscope.cli.common import LateProgress, data_options, emit, handle_errors, json_option, open_store, settings_from
 from peerscope.derive.profile_counts import CollaborationRule
-from peerscope.pipeline import derive_pending
-from peerscope.store.writer import Writer
+from peerscope.pipeline import derive_graph
 
 
 @click.group(invoke_without_command=True)
@@ -20,13 +20,23 @@ from peerscope.store.writer import Writer
 @handle_errors
 def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Link references to works now in the graph, recompute profile counts (skipping authors
-    whose inputs are unchanged) and rebuild the title index. A subcommand runs one derive step
-    alone."""
+    whose inputs are unchanged), rebuild the title index, run the graph-level integrity checks
+    and score the trust snapshots whose inputs changed. A subcommand runs one derive step alone."""
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_from(data_dir, database_url)
     store = open_store(settings)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
-    linked = Writer(store).link_citations()
-    derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
-    emit({**asdict(derived.profiles), "citations_linked": linked, "titles_indexed": derived.titles_indexed}, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
+    with LateProgress("trust") as bar:
+        report = derive_graph(store, rule, trust_progress=bar.advance, trust_total=bar.start)
+    out = {**asdict(report.derived.profiles), "citations_linked": report.citations_linked, "titles_indexed": report.derived.titles_indexed,
+           "integrity": asdict(report.integrity), "trust": asdict(report.trust)}
+    emit(out, as_json, _human)
+
+
+def _human(d: dict) -> str:
+    plain = ", ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, dict))
+    flags = ", ".join(f"{k}={n}" for k, n in d["integrity"]["flags"].items()) or "none"
+    t = d["trust"]
+    return (f"{plain}\nintegrity: {d['integrity']['rewritten']} rewritten, flags standing: {flags}\n"
+            f"trust: {t['recomputed']} new snapshots, {t['unchanged']} unchanged (model {t['model_version']})")

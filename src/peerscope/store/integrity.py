@@ -33,6 +33,7 @@ class GraphWork:
     is_retracted: bool
     notices: tuple[str, ...]
     source: str | None  # the source the work's record came from
+    abstract: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _now() -> datetime:
 
 
 def citation_graph(store: Store) -> CitationGraph:
-    """Every work with its year, byline, notices and source; every linked citation between two
+    """Every work with its year, byline, notices, source and abstract; every linked citation between two
     different works; every author's name."""
     w, a, c, r, au = Work.__table__, Authorship.__table__, Citation.__table__, RawRecord.__table__, Author.__table__
     authors: dict[int, set[int]] = defaultdict(set)
@@ -67,11 +68,11 @@ def citation_graph(store: Store) -> CitationGraph:
         for wid, aid in conn.execute(select(a.c.work_id, a.c.author_id).where(a.c.author_id.is_not(None))):
             authors[int(wid)].add(int(aid))
         rows = conn.execute(
-            select(w.c.id, w.c.title, w.c.publication_year, w.c.is_retracted, w.c.notices, r.c.source).select_from(w.outerjoin(r, r.c.id == w.c.raw_record_id))
+            select(w.c.id, w.c.title, w.c.publication_year, w.c.is_retracted, w.c.notices, r.c.source, w.c.abstract).select_from(w.outerjoin(r, r.c.id == w.c.raw_record_id))
         )
-        for wid, title, year, retracted, notices, source in rows:
+        for wid, title, year, retracted, notices, source, abstract in rows:
             notes = tuple(sorted(n.strip() for n in (notices or "").split(",") if n.strip()))
-            works[int(wid)] = GraphWork(int(wid), title, year, frozenset(authors.get(int(wid), ())), bool(retracted), notes, source)
+            works[int(wid)] = GraphWork(int(wid), title, year, frozenset(authors.get(int(wid), ())), bool(retracted), notes, source, abstract)
         q = select(c.c.citing_work_id, c.c.cited_work_id).where(c.c.cited_work_id.is_not(None), c.c.cited_work_id != c.c.citing_work_id)
         for citing, cited in conn.execute(q):
             if int(citing) in works and int(cited) in works:

@@ -73,7 +73,7 @@ class TrustGraph:
     merges: Mapping[int, int]
     splits: Mapping[int, int]
     last_run: Mapping[int, str]
-    flags: Mapping[int, tuple[tuple[int, str, str, str], ...]]  # author -> (flag id, kind, severity, created)
+    flags: Mapping[int, tuple[tuple[int, str, str, str, str, bool], ...]]  # author -> (flag id, kind, severity, created, role, from a document)
     self_asserted: Mapping[int, int]
     author_ids: Sequence[int] = field(default=())
 
@@ -121,12 +121,12 @@ def read_trust_graph(store: Store) -> TrustGraph:
             .where(live, rr.c.stage == "authors", ch.c.from_author_id != ch.c.to_author_id).group_by(ch.c.from_author_id)
         ).all())
         f, s = IntegrityFlag.__table__, FlagSubject.__table__
-        flags: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
-        for aid, fid, kind, severity, created in conn.execute(
-            select(s.c.entity_id, f.c.id, f.c.kind, f.c.severity, f.c.created_at).join(f, f.c.id == s.c.flag_id)
+        flags: dict[int, list[tuple[int, str, str, str, str, bool]]] = defaultdict(list)
+        for aid, fid, kind, severity, created, role, document_id in conn.execute(
+            select(s.c.entity_id, f.c.id, f.c.kind, f.c.severity, f.c.created_at, s.c.role, f.c.document_id).join(f, f.c.id == s.c.flag_id)
             .where(s.c.entity_kind == "author", f.c.status == "open").order_by(s.c.entity_id, f.c.id)
         ):
-            flags[int(aid)].append((int(fid), kind, severity, _iso(created) or ""))
+            flags[int(aid)].append((int(fid), kind, severity, _iso(created) or "", role or "subject", document_id is not None))
         e, ref = ExternalIdRow.__table__, AuthorWorkRef.__table__
         self_asserted: Counter[int] = Counter()
         for aid, n in conn.execute(select(e.c.entity_id, func.count()).join(raw, raw.c.id == e.c.raw_record_id).where(e.c.entity_kind == "author", raw.c.source == "orcid").group_by(e.c.entity_id)):
@@ -158,17 +158,10 @@ class SnapshotRow:
 
 
 @dataclass(frozen=True, slots=True)
-class SnapshotView:
+class SnapshotView(SnapshotRow):
+    """A stored snapshot: the row as written, with its id and time."""
+
     id: int
-    author_id: int
-    model_version: str
-    inputs_hash: str
-    score: int
-    band: str
-    verification_level: str
-    claimed: bool
-    components: list
-    changes: list
     computed_at: datetime
 
 
@@ -216,7 +209,8 @@ def write_snapshots(store: Store, rows: Sequence[SnapshotRow], removed: Sequence
 
 
 def _view(r) -> SnapshotView:  # type: ignore[no-untyped-def]
-    return SnapshotView(int(r.id), int(r.author_id), r.model_version, r.inputs_hash, r.score, r.band, r.verification_level, bool(r.claimed), orjson.loads(r.components), orjson.loads(r.changes), r.computed_at)
+    return SnapshotView(int(r.author_id), r.model_version, r.inputs_hash, r.score, r.band, r.verification_level, bool(r.claimed),
+                        orjson.loads(r.components), orjson.loads(r.changes), id=int(r.id), computed_at=r.computed_at)
 
 
 def current_snapshot(store: Store, author_id: int) -> SnapshotView | None:
@@ -299,5 +293,8 @@ def current_components(store: Store) -> list[list]:
         return [orjson.loads(c) for (c,) in conn.execute(select(s.c.components).join(cur, cur.c.snapshot_id == s.c.id))]
 
 
-def scores_of(store: Store, author_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    return {aid: (b.score, b.band) for aid, b in badges(store, author_ids).items()}
+def current_scores(store: Store) -> dict[int, tuple[int, str]]:
+    """Every scored record's latest (score, band)."""
+    cur = TrustCurrent.__table__
+    with store.connect() as conn:
+        return {int(aid): (score, band) for aid, score, band in conn.execute(select(cur.c.author_id, cur.c.score, cur.c.band))}

@@ -24,7 +24,8 @@ works_st = st.lists(
               st.integers(1, 500), st.sampled_from(["peer_reviewed", "preprint", "other"]), st.integers(1990, 2026), st.booleans(), st.integers(0, 30)),
     max_size=30, unique_by=lambda w: w.work_id,
 )
-flags_st = st.lists(st.builds(FlagInput, st.integers(1, 99), st.sampled_from(["retracted", "citation_anomaly"]), st.sampled_from(["high", "medium", "low"]), st.just("2026-01-01")), max_size=4)
+flags_st = st.lists(st.builds(FlagInput, st.integers(1, 99), st.sampled_from(["retracted", "citation_anomaly"]), st.sampled_from(["high", "medium", "low"]), st.just("2026-01-01"),
+                              st.sampled_from(["subject", "byline"]), st.booleans()), max_size=4)
 
 
 @given(works_st, flags_st)
@@ -109,3 +110,24 @@ def test_chart_points_put_100_at_the_top_and_0_at_the_bottom() -> None:
     pts = chart_points([(0, "a"), (100, "b")], width=100, height=50, pad=0)
     assert (pts[0].x, pts[0].y, pts[1].x, pts[1].y) == (0, 50, 100, 0)
     assert chart_points([(50, "a")], width=100, height=50, pad=0)[0].x == 50
+
+
+def test_how_others_cite_a_work_is_shown_but_not_held_against_its_authors() -> None:
+    works = tuple(work(i, year=2010 + i) for i in range(8))
+    clean = score(TrustInputs(1, works))
+    cited = score(TrustInputs(1, works, flags=(FlagInput(7, "citation_anomaly", "medium", "2026-01-01", "byline", False),)))
+    own = score(TrustInputs(1, works, flags=(FlagInput(8, "citation_anomaly", "medium", "2026-01-01", "subject", False),)))
+    in_paper = score(TrustInputs(1, works, flags=(FlagInput(9, "citation_anomaly", "medium", "2026-01-01", "byline", True),)))
+    assert cited.score == clean.score
+    shown = [i for c in cited.components if c.name == "integrity" for i in c.inputs if i.flags == (7,)]
+    assert shown and "not counted" in shown[0].name
+    # the record's own citing (the author-level check) and a reference list they wrote do count
+    assert own.score == in_paper.score == clean.score - 10
+
+
+def test_a_document_citing_a_retracted_work_does_not_hide_an_unflagged_retraction() -> None:
+    works = (*(work(i, year=2010 + i) for i in range(6)), work(50, year=2019, retracted=True))
+    cites_retracted = FlagInput(3, "retracted", "medium", "2026-01-01", "byline", True)
+    s = score(TrustInputs(1, works, flags=(cites_retracted,)))
+    names = [i.name for c in s.components if c.name == "integrity" for i in c.inputs]
+    assert "retracted works" in names and s.score <= HIGH_SIGNAL_CAP

@@ -9,7 +9,9 @@ Rules (docs/documents.md):
   from their own works is a self-citation anomaly (medium), and a share of 0.5 from works of
   their co-authors (without them) is a co-author cluster anomaly (medium);
 - a stored work marked retracted (``retracted``, high) or with an expression of concern
-  (``expression_of_concern``, medium) by a source, about the work and its authors.
+  (``expression_of_concern``, medium) by a source, about the work and its authors;
+- a stored work whose title or abstract carries tortured-phrase or generated-text fingerprints
+  (``tortured_phrases``, the rule of the document check), about the work and its authors.
 
 Each result carries the hash of exactly the facts its rule reads, so the store rewrites an
 entity's flags only when that hash or ``GRAPH_CHECKS_VERSION`` changes.
@@ -24,12 +26,13 @@ from dataclasses import dataclass
 import orjson
 
 from peerscope.derive.integrity.citations import check_work_citations
+from peerscope.derive.integrity.tortured import check_tortured_text
 from peerscope.documents.records import Flag
 from peerscope.store import integrity as store_integrity
 from peerscope.store.db import Store
 from peerscope.store.integrity import CitationGraph, Derived, GraphWork, Subject
 
-GRAPH_CHECKS_VERSION = "integrity-graph-1"  # bump when a rule below changes
+GRAPH_CHECKS_VERSION = "integrity-graph-2"  # bump when a rule below changes
 AUTHOR_MIN, AUTHOR_SELF_SHARE, AUTHOR_CLUSTER_SHARE = 10, 0.5, 0.5
 
 
@@ -59,6 +62,11 @@ def _notice_flags(w: GraphWork) -> list[tuple[Flag, tuple[Subject, ...]]]:
     return out
 
 
+def _text_flags(w: GraphWork) -> list[Flag]:
+    found = check_tortured_text({"title": w.title or "", "abstract": w.abstract or ""})
+    return [found] if found is not None else []
+
+
 def derive_works(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> Iterator[Derived]:
     for wid in sorted(graph.works):
         w = graph.works[wid]
@@ -75,8 +83,11 @@ def derive_works(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> Ite
             elif c.authors & circle:
                 cluster_ids.append(cid)
         facts = {"v": GRAPH_CHECKS_VERSION, "yearly": sorted(yearly.items()), "self": self_ids, "cluster": cluster_ids, "total": len(citing),
-                 "retracted": w.is_retracted, "notices": sorted(w.notices), "source": w.source, "authors": sorted(w.authors)}
+                 "retracted": w.is_retracted, "notices": sorted(w.notices), "source": w.source, "authors": sorted(w.authors),
+                 "text": hashlib.sha256(f"{w.title}\x00{w.abstract or ''}".encode()).hexdigest()}
         flags = _notice_flags(w)
+        byline = (("work", wid, "subject"), *(("author", a, "byline") for a in sorted(w.authors)))
+        flags.extend((f, byline) for f in _text_flags(w))
         found = check_work_citations(wid, yearly, len(self_ids), len(citing), len(cluster_ids), {"self": self_ids, "cluster": cluster_ids})
         if found is not None:
             flags.append((found, (("work", wid, "subject"), *(("author", a, "byline") for a in sorted(w.authors)))))

@@ -51,6 +51,8 @@ class FlagInput:
     kind: str
     severity: str  # "high", "medium" or "low"
     created: str  # ISO date
+    role: str = "subject"  # "subject": about the record itself; "byline": about a work or document they authored
+    from_document: bool = False  # raised by the checks of a stored document (else by the graph-level checks)
 
 
 @dataclass(frozen=True, slots=True)

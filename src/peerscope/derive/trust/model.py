@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import orjson
 
-from peerscope.derive.trust.inputs import COAUTHOR, DELETED, INDEPENDENT, RECIPROCAL, SELF, TrustInputs, WorkInput
+from peerscope.derive.trust.inputs import COAUTHOR, DELETED, INDEPENDENT, RECIPROCAL, SELF, FlagInput, TrustInputs, WorkInput
 
-MODEL_VERSION = "trust/1"
+MODEL_VERSION = "trust/2"
 
 BANDS = ((80, "Highly trusted"), (60, "Trusted"), (40, "Established"), (20, "Emerging"), (0, "New"))
 LEVEL_NAMES = {"L0": "Unverified", "L1": "Corroborated", "L2": "Claimed", "L3": "Verified"}
@@ -38,6 +38,7 @@ BURST_PREPRINTS = 10  # preprints in one month that read as a burst
 RING_SHARE, RING_MIN = 0.5, 5  # reciprocal citing works among those citing the record
 HIGH_SIGNAL_CAP = 39  # the score stays below Established while a high-severity signal is open
 RECORD_WEIGHT_WORKS = 5  # consistency and integrity points are earned over this many counted works
+EVIDENCE_FLAGS = 50  # flag ids kept as evidence of one input
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ def inputs_hash(inputs: TrustInputs) -> str:
     """Hash of everything the score reads, with the model version."""
     h = hashlib.blake2b(digest_size=20)
     h.update(MODEL_VERSION.encode())
-    h.update(orjson.dumps(asdict(inputs)))
+    h.update(orjson.dumps(inputs))  # dataclasses serialise field by field, in order
     return h.hexdigest()
 
 
@@ -255,6 +256,13 @@ def ring_citations(inputs: TrustInputs) -> tuple[int, int]:
     return len(reciprocal), len(others)
 
 
+def cited_by_others(f: FlagInput) -> bool:
+    """A graph-level citation anomaly of a work the record is on: it is about the works citing
+    it (a burst, a circle of citers), which its authors do not choose. Their own citing shows in
+    the author-level check, raised about the record itself."""
+    return f.kind == "citation_anomaly" and f.role == "byline" and not f.from_document
+
+
 @dataclass(frozen=True, slots=True)
 class Signal:
     name: str
@@ -265,9 +273,15 @@ class Signal:
 
 def integrity_signals(inputs: TrustInputs) -> list[Signal]:
     out: list[Signal] = []
-    flagged_kinds = Counter(f.kind for f in inputs.flags)
-    for f in inputs.flags:
+    flagged_kinds = Counter(f.kind for f in inputs.flags if not f.from_document)  # a document citing a retracted work is not one
+    counted = [f for f in inputs.flags if not cited_by_others(f)]
+    for f in counted:
         out.append(Signal(f.kind, f.severity, FLAG_PENALTY.get(f.severity, FLAG_PENALTY["low"]), InputItem(f"open flag: {f.kind.replace('_', ' ')} ({f.severity})", 1, "integrity checks", f.created, flags=(f.flag_id,))))
+    shown = [f for f in inputs.flags if cited_by_others(f)]
+    if shown:
+        out.append(Signal("citations_to_works", "info", 0.0, InputItem(
+            "open flags on how others cite works of this record (shown, not counted: the record's own citing is checked by its author-level flag)",
+            len(shown), "integrity checks", max(f.created for f in shown), flags=tuple(f.flag_id for f in shown[:EVIDENCE_FLAGS]))))
     retracted = [w for w in inputs.works if w.retracted]
     if len(retracted) > flagged_kinds["retracted"]:  # a work the checks have not flagged yet
         extra = len(retracted) - flagged_kinds["retracted"]

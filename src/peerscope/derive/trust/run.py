@@ -6,10 +6,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from peerscope.derive.trust.graph import build_inputs
+from peerscope.derive.trust.graph import TrustContext
 from peerscope.derive.trust.history import explain_changes
 from peerscope.derive.trust.model import BANDS, MODEL_VERSION, TrustScore, inputs_hash, score
 from peerscope.store import trust as store_trust
@@ -33,10 +33,8 @@ def snapshot_components(result: TrustScore) -> list[dict]:
     for c in result.components:
         inputs = []
         for i in c.inputs:
-            item = asdict(i)
-            item["works"] = list(i.works[:EVIDENCE_LIMIT])
-            item["flags"] = list(i.flags[:EVIDENCE_LIMIT])
-            inputs.append(item)
+            inputs.append({"name": i.name, "value": i.value, "source": i.source, "as_of": i.as_of,
+                           "works": list(i.works[:EVIDENCE_LIMIT]), "flags": list(i.flags[:EVIDENCE_LIMIT])})
         out.append({"name": c.name, "points": c.points, "max_points": c.max_points, "inputs": inputs})
     return out
 
@@ -44,28 +42,31 @@ def snapshot_components(result: TrustScore) -> list[dict]:
 def derive_trust(store: Store, progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> TrustRunReport:
     """Snapshot every author whose inputs or model version differ from their latest snapshot.
 
-    ``total(n)`` is called once with the number of authors, ``progress(k)`` after each batch."""
-    graph = store_trust.read_trust_graph(store)
-    inputs = build_inputs(graph)
+    Inputs are built a batch at a time from indexes over the graph, so memory holds the graph
+    and one batch. ``total(n)`` is called once with the number of authors, ``progress(k)`` after
+    each batch."""
+    ctx = TrustContext(store_trust.read_trust_graph(store))
+    ids = ctx.author_ids()
     if total:
-        total(len(inputs))
+        total(len(ids))
     states = store_trust.current_states(store)
-    ids = sorted(inputs)
-    removed = sorted(set(states) - set(inputs))
+    removed = sorted(set(states) - set(ids))
     recomputed = unchanged = 0
     for start in range(0, max(len(ids), 1), WRITE_BATCH):
         chunk = ids[start : start + WRITE_BATCH]
         todo = []
         for aid in chunk:
-            h = inputs_hash(inputs[aid])
+            inputs = ctx.inputs(aid)
+            h = inputs_hash(inputs)
             if states.get(aid) == (MODEL_VERSION, h):
                 unchanged += 1
             else:
-                todo.append((aid, h))
-        previous = store_trust.latest_components(store, [aid for aid, _h in todo])
+                todo.append((inputs, h))
+        previous = store_trust.latest_components(store, [i.author_id for i, _h in todo])
         rows = []
-        for aid, h in todo:
-            result = score(inputs[aid])
+        for inputs, h in todo:
+            aid = inputs.author_id
+            result = score(inputs)
             comps = snapshot_components(result)
             before = previous.get(aid)
             changes = explain_changes(before[1] if before else None, comps, states.get(aid, (None,))[0], MODEL_VERSION)
