@@ -10,6 +10,7 @@ import click
 
 from peerscope.cli.common import LateProgress, data_options, emit, handle_errors, json_option, open_store, settings_from
 from peerscope.derive.profile_counts import CollaborationRule
+from peerscope.derive.topics.run import derive_topics
 from peerscope.pipeline import derive_graph
 
 
@@ -30,7 +31,7 @@ def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, 
     with LateProgress("trust") as bar:
         report = derive_graph(store, rule, trust_progress=bar.advance, trust_total=bar.start)
     out = {**asdict(report.derived.profiles), "citations_linked": report.citations_linked, "titles_indexed": report.derived.titles_indexed,
-           "integrity": asdict(report.integrity), "trust": asdict(report.trust)}
+           "topics": asdict(report.topics), "integrity": asdict(report.integrity), "trust": asdict(report.trust)}
     emit(out, as_json, _human)
 
 
@@ -38,5 +39,18 @@ def _human(d: dict) -> str:
     plain = ", ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, dict))
     flags = ", ".join(f"{k}={n}" for k, n in d["integrity"]["flags"].items()) or "none"
     t = d["trust"]
-    return (f"{plain}\nintegrity: {d['integrity']['rewritten']} rewritten, flags standing: {flags}\n"
+    tp = d["topics"]
+    return (f"{plain}\ntopics: {tp['by_arxiv_category']} works from arXiv categories, {tp['clustered']} clustered into {tp['clusters']} topics\nintegrity: {d['integrity']['rewritten']} rewritten, flags standing: {flags}\n"
             f"trust: {t['recomputed']} new snapshots, {t['unchanged']} unchanged (model {t['model_version']})")
+
+
+@derive.command("topics")
+@data_options
+@json_option
+@handle_errors
+def topics_cmd(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+    """Seed arXiv's taxonomy into the topic hierarchy and give every work its sources left
+    without topics scored ones: from its arXiv categories, else from clusters of such works'
+    titles and abstracts, each labelled by its most distinctive terms."""
+    store = open_store(settings_from(data_dir, database_url))
+    emit(asdict(derive_topics(store)), as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))

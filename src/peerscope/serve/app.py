@@ -16,6 +16,7 @@ from peerscope.errors import InputError, NotFound, PeerscopeError
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.serve.api.routes import router as api_router
 from peerscope.serve.web.routes import router as web_router
+from peerscope.serve.web.topics import router as topics_router
 from peerscope.serve.web.routes import render_error_page
 from peerscope.store.db import Store
 
@@ -98,5 +99,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     app.include_router(api_router, prefix="/api")
     app.include_router(web_router)
+    app.include_router(topics_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -554,3 +554,25 @@ class TrustCurrent(Base):
     model_version: Mapped[str] = mapped_column(String(32))
     inputs_hash: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WorkTopicAssignment(Base):
+    """Derived: a topic given to a work that came without any from its sources, by ``method``
+    ("arxiv_category": its arXiv categories; "cluster": a cluster of its text), with a score."""
+
+    __tablename__ = "work_topic_assignments"
+    __table_args__ = (Index("ix_work_topic_assignments_topic", "topic_id", "score"), {"sqlite_with_rowid": False})
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(16))
+
+
+class TopicCluster(Base):
+    """Derived: a topic made by clustering works' text: the terms its label comes from."""
+
+    __tablename__ = "topic_clusters"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, autoincrement=False)
+    terms: Mapped[str] = mapped_column(Text)  # JSON list, strongest first
+    works_count: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

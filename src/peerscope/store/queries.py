@@ -82,7 +82,7 @@ def redirect_target(store: Store, kind: str, old_id: int) -> int | None:
 
 
 def exists(store: Store, kind: str, entity_id: int) -> bool:
-    table = {"work": W, "author": AU}[kind]
+    table = {"work": W, "author": AU, "topic": T}[kind]
     with store.connect() as conn:
         return conn.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
 

@@ -35,7 +35,8 @@ INTEGRITY_MAX = 10.0
 FLAG_PENALTY = {"high": 25.0, "medium": 10.0, "low": 3.0}
 RETRACTION_PENALTY, CONCERN_PENALTY = 25.0, 10.0
 BURST_PREPRINTS = 10  # preprints in one month that read as a burst
-RING_SHARE, RING_MIN = 0.5, 5  # reciprocal citing works among those citing the record
+RING_SHARE, RING_MIN = 0.7, 5  # reciprocal citing works among those citing the record
+PAPER_MILL_KINDS = frozenset({"tortured_phrases"})  # at medium severity already a high-severity signal (it caps the score)
 HIGH_SIGNAL_CAP = 39  # the score stays below Established while a high-severity signal is open
 RECORD_WEIGHT_WORKS = 5  # consistency and integrity points are earned over this many counted works
 EVIDENCE_FLAGS = 50  # flag ids kept as evidence of one input
@@ -276,7 +277,8 @@ def integrity_signals(inputs: TrustInputs) -> list[Signal]:
     flagged_kinds = Counter(f.kind for f in inputs.flags if not f.from_document)  # a document citing a retracted work is not one
     counted = [f for f in inputs.flags if not cited_by_others(f)]
     for f in counted:
-        out.append(Signal(f.kind, f.severity, FLAG_PENALTY.get(f.severity, FLAG_PENALTY["low"]), InputItem(f"open flag: {f.kind.replace('_', ' ')} ({f.severity})", 1, "integrity checks", f.created, flags=(f.flag_id,))))
+        capping = "high" if f.kind in PAPER_MILL_KINDS and f.severity == "medium" else f.severity
+        out.append(Signal(f.kind, capping, FLAG_PENALTY.get(f.severity, FLAG_PENALTY["low"]), InputItem(f"open flag: {f.kind.replace('_', ' ')} ({f.severity})", 1, "integrity checks", f.created, flags=(f.flag_id,))))
     shown = [f for f in inputs.flags if cited_by_others(f)]
     if shown:
         out.append(Signal("citations_to_works", "info", 0.0, InputItem(

@@ -29,6 +29,7 @@ from peerscope.serve.web.views import (
 from peerscope.store import queries
 from peerscope.store import documents as store_documents
 from peerscope.store import resolution as store_resolution
+from peerscope.store import topics as store_topics
 from peerscope.store import trust as store_trust
 from peerscope.derive.trust.history import chart_points
 from peerscope.store.db import Store
@@ -143,7 +144,8 @@ def work_page(request: Request, ident: str, store: StoreDep) -> Response:
     if work is None:
         raise NotFound(f"no work with id {ident}")
     trust = store_trust.badges(store, [b.author.id for b in work.summary.byline if b.author])
-    return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number), trust=trust)
+    return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number), trust=trust,
+                  derived_topics=store_topics.derived_topics_of(store, found.number))
 
 
 TRUST_DOC = Path(__file__).resolve().parents[4] / "docs" / "trust.md"
