@@ -46,6 +46,7 @@ from peerscope.normalize.records import (
     SourceRecord,
     WorkRecord,
 )
+from peerscope.normalize.text import repair_mojibake
 
 SOURCE = "arxiv"
 
@@ -551,7 +552,7 @@ def _text(el: Element | None) -> str | None:
 def _collapse(text: str | None) -> str | None:
     if text is None:
         return None
-    out = _SPACES.sub(" ", text).strip()
+    out = _SPACES.sub(" ", repair_mojibake(text)).strip()
     return out or None
 
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from peerscope.normalize.text import repair_mojibake
+
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "bin", "ibn", "al", "el", "ter", "ten"}
@@ -19,12 +21,13 @@ _SPECIAL_FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß
 
 @lru_cache(maxsize=131_072)
 def clean_name(raw: str | None) -> str:
-    """Collapse whitespace, drop control characters, turn ``Smith, John`` into ``John Smith``.
+    """Repair mis-decoded UTF-8, collapse whitespace, drop control characters, turn ``Smith,
+    John`` into ``John Smith``.
 
     Cached: the same names recur on every work of a person."""
     if not raw:
         return ""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", str(raw)))
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", repair_mojibake(str(raw))))
     text = _SPACES.sub(" ", text).strip().strip(",;").strip()
     if text.count(",") == 1:
         last, first = (part.strip() for part in text.split(","))
