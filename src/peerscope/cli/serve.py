@@ -71,8 +71,8 @@ def demo(works: int, seed: int, end_date, build_only: bool, host: str | None, po
 
     settings = settings_from(data_dir, database_url, host=host, port=port)
     last_day = end_date.date() if end_date else date.today()
-    with progress("demo", works) as advance:
-        report = build_demo(settings, works=works, seed=seed, end_date=last_day, progress=advance)
+    with progress("demo: ingest, then the search index", 2 * works) as advance:
+        report = build_demo(settings, works=works, seed=seed, end_date=last_day, progress=advance, index_progress=advance)
     emit(asdict(report), as_json, _describe_demo)
     if not build_only:
         _serve(settings, open_store(settings))

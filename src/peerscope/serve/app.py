@@ -13,10 +13,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from peerscope import __version__
 from peerscope.config import Settings
 from peerscope.errors import InputError, NotFound, PeerscopeError
+from peerscope.index.service import service_for
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.serve.api.routes import router as api_router
 from peerscope.serve.web.routes import router as web_router
 from peerscope.serve.web.routes import render_error_page
+from peerscope.serve.web.search import router as search_router
 from peerscope.store.db import Store
 
 STATIC = Path(__file__).parent / "web" / "static"
@@ -53,6 +55,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.title_index = DatabaseTitleIndex(store)
+    app.state.search = service_for(settings, store) if settings.search_backend == "tantivy" else None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
@@ -97,6 +100,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return render_error_page(request, exc.status_code, str(exc.detail))
 
     app.include_router(api_router, prefix="/api")
+    app.include_router(search_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
