@@ -199,7 +199,7 @@ class KeywordIndex:
     def top(self, query: tantivy.Query, limit: int, offset: int = 0, sort: str = "relevance") -> Hits:
         searcher = self.index.searcher()
         if limit <= 0:
-            return Hits([], searcher.search(query, 0, count=True).count)
+            return Hits([], searcher.search(query, 1, count=True).count or 0)  # a limit of 0 is refused
         if sort == "relevance":
             res = searcher.search(query, limit, count=True, offset=offset)
         else:
