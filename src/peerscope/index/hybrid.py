@@ -34,7 +34,7 @@ def reciprocal_rank_fusion(lists: Sequence[Sequence[int]], k: int = RRF_K) -> li
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
     query: ParsedQuery
-    filters: SearchFilters = SearchFilters()
+    filters: SearchFilters = field(default_factory=SearchFilters)
     mode: str = "hybrid"
     sort: str = "relevance"
     limit: int = 20

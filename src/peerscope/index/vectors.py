@@ -51,7 +51,7 @@ def save(folder: Path, vs: VectorSet, embedder: str) -> None:
         with open(tmp, "wb") as fh:
             np.save(fh, np.ascontiguousarray(arr))
         os.replace(tmp, folder / name)
-    meta = {"embedder": embedder, "dim": int(vs.vectors.shape[1]), "count": int(len(vs.ids))}
+    meta = {"embedder": embedder, "dim": int(vs.vectors.shape[1]), "count": len(vs.ids)}
     (folder / META).write_bytes(orjson.dumps(meta))
 
 

@@ -18,7 +18,6 @@ from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.serve.api.routes import router as api_router
 from peerscope.serve.web.routes import router as web_router
 from peerscope.serve.web.routes import render_error_page
-from peerscope.serve.web.search import router as search_router
 from peerscope.store.db import Store
 
 STATIC = Path(__file__).parent / "web" / "static"
@@ -100,7 +99,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return render_error_page(request, exc.status_code, str(exc.detail))
 
     app.include_router(api_router, prefix="/api")
-    app.include_router(search_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -17,6 +17,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from peerscope.errors import NotFound
 from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import lookup, public_id
+from peerscope.serve.web import search
 from peerscope.serve.web.filters import day_url
 from peerscope.serve.web.views import (
     PER_PAGE,
@@ -175,3 +176,7 @@ def daily_page(request: Request, day_text: str, store: StoreDep) -> Response:
     return render(
         request, "daily.html", section="daily", day=day, works=works, prev_day=prev_day, next_day=next_day, latest=latest
     )
+
+
+router.add_api_route("/search", search.search_page, methods=["GET"], include_in_schema=False)
+router.add_api_route("/search/suggest", search.suggest, methods=["GET"], include_in_schema=False)

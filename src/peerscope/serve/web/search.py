@@ -3,7 +3,7 @@
 
 With the embedded index built, results are hybrid by default (keyword and semantic fused); with
 the database backend, or before ``peerscope index build`` has run, the page searches titles in
-the database and says so.
+the database and says so. ``routes.py`` registers these two routes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from peerscope.errors import InputError
@@ -25,8 +25,6 @@ from peerscope.serve.web.views import PER_PAGE, Pager, check_query, render
 from peerscope.store import queries
 from peerscope.store import search as store_search
 from peerscope.store import trust as store_trust
-
-router = APIRouter(include_in_schema=False)
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 Sort = Literal["relevance", "year", "citations"]
@@ -106,7 +104,6 @@ def _facets(request: Request, store: StoreDep, raw: dict[str, list[tuple[str | i
     return out
 
 
-@router.get("/search")
 def search_page(
     request: Request,
     search: SearchDep,
@@ -118,7 +115,7 @@ def search_page(
     sort: Sort = "relevance",
     year_from: Year = None,
     year_to: Year = None,
-    type: Many = [],  # noqa: A002, B006  (FastAPI reads the default, it is never mutated)
+    type: Many = [],  # noqa: B006  (FastAPI reads the default, it is never mutated)
     topic: Many = [],  # noqa: B006
     institution: Many = [],  # noqa: B006
     venue: Many = [],  # noqa: B006
@@ -157,7 +154,6 @@ def search_page(
     return render(request, "search.html", **context)
 
 
-@router.get("/search/suggest")
 def suggest(search: SearchDep, titles: TitleIndexDep, store: StoreDep, q: str = "") -> Response:
     """Up to 8 works whose title holds the words typed, the last as a prefix: ``[{id, title}]``."""
     query = check_query(q)
