@@ -203,3 +203,14 @@ def test_cli_update_and_its_bad_input(seeded_store: Store, tmp_path: Path) -> No
     assert bad.exit_code == 2 and "--work" in bad.output
     wrong = runner.invoke(cli, ["index", "build", "--embedder", "huge", "--data-dir", str(tmp_path)])
     assert wrong.exit_code == 2 and "huge" in wrong.output
+
+
+def test_the_database_backend_searches_titles_in_the_store(seeded_store: Store, tmp_path: Path, service: SearchService) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=seeded_store.describe(), search_backend="database", search_index_dir=service.folder)
+    with TestClient(create_app(settings, store=seeded_store)) as c:
+        html = c.get("/search", params={"q": "trust"}).text
+        assert "Title search in the database" in html and 'id="facets-heading"' not in html
+        assert "1 result for" in " ".join(html.split())
+        assert c.get("/api/works", params={"search": "transparent evidence"}).json()["meta"]["count"] == 0  # titles only
+    with TestClient(create_app(Settings(data_dir=tmp_path, database_url=seeded_store.describe(), search_index_dir=service.folder), store=seeded_store)) as c:
+        assert 'id="facets-heading"' in c.get("/search", params={"q": "trust"}).text

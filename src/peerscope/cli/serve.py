@@ -22,6 +22,10 @@ def _serve(settings: Settings, store: Store) -> None:
 
     settings.check_can_serve()
     app = create_app(settings, store=store)
+    search = app.state.search
+    if search is not None and search.is_built and search.vectors.count:
+        click.echo("loading the embedding model for semantic search ...", err=True)
+        search.query_embedder()  # now, rather than on the first search
     base = f"http://{settings.host}:{settings.port}"
     author = queries.busiest_author(store)
     click.echo(f"Peerscope serving {store.describe()} at {base}/", err=True)
