@@ -118,6 +118,23 @@ class Settings(BaseSettings):
     document_parse_memory_mb: int = Field(
         1024, ge=128, description="Address-space limit of the process that reads a PDF, in MB; a PDF needing more is refused."
     )
+    search_backend: Literal["tantivy", "database"] = Field(
+        "tantivy",
+        description="Search box and search= backend: tantivy (an embedded BM25 index with semantic and hybrid "
+        "ranking and facets, built by `peerscope index build`) or database (SQLite FTS5 / PostgreSQL full-text "
+        "search over titles inside the store, for one-database deployments).",
+    )
+    search_index_dir: Path | None = Field(
+        None, description="Folder of the search index (keyword index and vectors); default: search/ in the data dir."
+    )
+    search_embedder: Literal["auto", "minilm", "hashed"] = Field(
+        "auto",
+        description="Embeddings for semantic search: minilm (all-MiniLM-L6-v2 from its PyPI package, on the CPU; the `semantic` extra), "
+        "hashed (hashed character n-grams: fast, no model, spelling only), or auto (minilm when the `semantic` extra is installed, else hashed).",
+    )
+    search_semantic_candidates: int = Field(
+        100, ge=0, le=1000, description="Nearest works by embedding that hybrid search fuses with the keyword matches."
+    )
 
     @field_validator("data_dir")
     @classmethod
@@ -129,6 +146,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'peerscope.db').resolve()}"
+
+    @property
+    def resolved_search_index_dir(self) -> Path:
+        return (self.search_index_dir or self.data_dir / "search").expanduser().resolve()
 
     def check_can_serve(self) -> None:
         """Refuse to serve production traffic with the published default secret."""

@@ -1,5 +1,5 @@
-"""Building the demo: generate a corpus, ingest it, derive (integrity flags and trust snapshots
-included), index — reusing a matching build."""
+"""Building the demo: generate a corpus, ingest it, derive (topics, integrity flags and trust
+snapshots included), build the search index — reusing a matching build."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import orjson
 from peerscope.config import Settings
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.errors import ConfigError
+from peerscope.index.service import service_for
 from peerscope.pipeline import derive_graph, ingest_openalex
 from peerscope.store import queries
 from peerscope.store.db import Store
@@ -31,9 +32,10 @@ class DemoReport:
     reused: bool
     seconds: float
     database: str
+    search_index: str = ""
 
 
-def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, progress: Callable[[int], None] | None = None) -> DemoReport:
+def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, progress: Callable[[int], None] | None = None, index_progress: Callable[[int], None] | None = None) -> DemoReport:
     started = time.perf_counter()
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -43,8 +45,11 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     store = Store(settings.resolved_database_url)
     store.upgrade()
     c = queries.counts(store)
+    search = service_for(settings, store)
     if previous == wanted and c["works"] > 0:
-        return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], True, time.perf_counter() - started, store.describe())
+        if not search.is_built:
+            search.build()
+        return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], True, time.perf_counter() - started, store.describe(), str(search.folder))
     if c["works"] > 0:
         if previous is None or settings.database_url:
             raise ConfigError(
@@ -64,7 +69,8 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     generate_corpus(corpus, works=works, seed=seed, end_date=end_date)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     ingest_openalex(store, [corpus / "works"], batch_size=settings.ingest_batch_size, rule=rule, progress=progress)
-    derive_graph(store, rule)  # citations linked, integrity checks and trust snapshots, as `peerscope derive`
+    derive_graph(store, rule)  # citations linked, topics, integrity checks and trust snapshots, as `peerscope derive`
+    search.build(index_progress)
     marker.write_bytes(orjson.dumps(wanted))
     c = queries.counts(store)
-    return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], False, time.perf_counter() - started, store.describe())
+    return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], False, time.perf_counter() - started, store.describe(), str(search.folder))

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.phone import phone_page
 from support.server import run_uvicorn
 
 from peerscope.config import Settings
@@ -65,15 +66,11 @@ def test_profile_page_shows_what_a_reader_needs(demo_site: tuple[str, Store], pa
 
 def test_profile_is_readable_on_a_phone(demo_site: tuple[str, Store], browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     base, store = demo_site
-    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
-    try:
-        phone = context.new_page()
+    with phone_page(browser) as phone:
         phone.goto(f"{base}/authors/PA{queries.busiest_author(store)}")
         scroll_width = phone.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= 375, "no horizontal scrolling on a phone"
         phone.screenshot(path=str(artifacts_dir / "profile-phone.png"), full_page=False)
-    finally:
-        context.close()
 
 
 def test_daily_page_and_search(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

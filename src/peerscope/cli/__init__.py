@@ -8,11 +8,13 @@ from peerscope import __version__
 from peerscope.cli.bench import bench
 from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
 from peerscope.cli import bench_documents  # noqa: F401  (adds `bench documents`)
+from peerscope.cli import bench_search  # noqa: F401  (adds `bench search`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
 from peerscope.cli.documents import check_document_cmd  # also adds `ingest document`
 from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
+from peerscope.cli.index import index
 from peerscope.cli import integrity  # noqa: F401  (adds `derive integrity`)
 from peerscope.cli.ingest import ingest
 from peerscope.cli.resolve import resolve
@@ -31,7 +33,7 @@ def cli() -> None:
     """
 
 
-for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group, check_document_cmd, trust):
+for command in (db, ingest, resolve, derive, export, rebuild, serve, demo, bench, settings_cmd, eval_group, check_document_cmd, trust, index):
     cli.add_command(command)
 
 

@@ -20,6 +20,17 @@ from peerscope.sources.files import iter_payloads
 from peerscope.store.db import Store
 
 
+def generated_store(root: Path, works: int, seed: int) -> Store:
+    """A generated corpus under ``root/corpus``, ingested into a fresh SQLite store there."""
+    from peerscope.synth.generator import generate_corpus
+
+    generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
+    store = Store(f"sqlite:///{root / 'bench.db'}")
+    store.upgrade()
+    ingest_openalex(store, [root / "corpus" / "works"])
+    return store
+
+
 @click.group()
 def bench() -> None:
     """Generate synthetic corpora and measure the pipeline."""

@@ -6,16 +6,14 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import click
 import orjson
 
-from peerscope.cli.bench import bench
+from peerscope.cli.bench import bench, generated_store
 from peerscope.cli.common import emit, handle_errors, json_option
 from peerscope.engines import ENGINES, block_runner
-from peerscope.pipeline import ingest_openalex
 from peerscope.resolution import DEFAULT_GROUP_SCORER, DEFAULT_SCORER, byline_inputs, resolve_authors, resolve_works
 from peerscope.resolve.author_plan import plan_resolution
 from peerscope.resolve.authors.metrics import b_cubed, pairwise
@@ -48,14 +46,9 @@ def _gold_persons(corpus: Path, store: Store) -> dict[tuple[int, int], str]:
 def resolve_bench(works: int, seed: int, engines: tuple[str, ...], as_json: bool) -> None:
     """generate -> ingest -> resolve authors and works, scored against the generator's truth
     beside the source's own author ids, one author per byline, and one author per name block."""
-    from peerscope.synth.generator import generate_corpus
-
     with tempfile.TemporaryDirectory(prefix="peerscope-bench-") as tmp:
         root = Path(tmp)
-        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
-        store = Store(f"sqlite:///{root / 'bench.db'}")
-        store.upgrade()
-        ingest_openalex(store, [root / "corpus" / "works"])
+        store = generated_store(root, works, seed)
         gold = _gold_persons(root / "corpus", store)
         before = {k: v for k, v in store_resolution.byline_authors(store).items() if k in gold}
         inputs = byline_inputs(store_resolution.byline_contexts(store))

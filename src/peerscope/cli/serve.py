@@ -22,6 +22,10 @@ def _serve(settings: Settings, store: Store) -> None:
 
     settings.check_can_serve()
     app = create_app(settings, store=store)
+    search = app.state.search
+    if search is not None and search.is_built and search.vectors.count:
+        click.echo("loading the embedding model for semantic search ...", err=True)
+        search.query_embedder()  # now, rather than on the first search
     base = f"http://{settings.host}:{settings.port}"
     author = queries.busiest_author(store)
     click.echo(f"Peerscope serving {store.describe()} at {base}/", err=True)
@@ -71,8 +75,8 @@ def demo(works: int, seed: int, end_date, build_only: bool, host: str | None, po
 
     settings = settings_from(data_dir, database_url, host=host, port=port)
     last_day = end_date.date() if end_date else date.today()
-    with progress("demo", works) as advance:
-        report = build_demo(settings, works=works, seed=seed, end_date=last_day, progress=advance)
+    with progress("demo: ingest, then the search index", 2 * works) as advance:
+        report = build_demo(settings, works=works, seed=seed, end_date=last_day, progress=advance, index_progress=advance)
     emit(asdict(report), as_json, _describe_demo)
     if not build_only:
         _serve(settings, open_store(settings))

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from peerscope import __version__
 from peerscope.config import Settings
 from peerscope.errors import InputError, NotFound, PeerscopeError
+from peerscope.index.service import service_for
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.serve.api.routes import router as api_router
 from peerscope.serve.web.routes import router as web_router
@@ -54,6 +55,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.title_index = DatabaseTitleIndex(store)
+    app.state.search = service_for(settings, store) if settings.search_backend == "tantivy" else None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

@@ -198,3 +198,22 @@ class Page:
 
     items: tuple
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """What the search index holds of one work: the text it matches and the facets it counts."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: tuple[str, ...]  # printed names and resolved display names
+    venue: str
+    venue_id: int | None
+    year: int | None
+    type: str
+    topic_ids: tuple[int, ...]
+    institution_ids: tuple[int, ...]
+    flags: tuple[str, ...]  # integrity flag kinds, "retracted" and each notice
+    is_oa: bool
+    cited_by_count: int

@@ -1,4 +1,5 @@
-"""Web page routes: home, researcher profiles and list, works, daily papers, search, error page.
+"""Web page routes: home, researcher profiles and list, works, daily papers, error page (search:
+``search.py``).
 
 Pages link with our public ids (``PA12``, ``PW3``); any other id a person types (ORCID, OpenAlex,
 DOI, a merged record's old id) answers 301 to the canonical URL.
@@ -14,13 +15,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from peerscope.errors import NotFound
-from peerscope.serve.deps import StoreDep, TitleIndexDep
+from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import lookup, public_id
+from peerscope.serve.web import search
 from peerscope.serve.web.filters import day_url
 from peerscope.serve.web.views import (
     PER_PAGE,
     Pager,
-    check_query,
     describe_author,
     parse_day,
     render,
@@ -179,15 +180,5 @@ def daily_page(request: Request, day_text: str, store: StoreDep) -> Response:
     )
 
 
-@router.get("/search")
-def search_page(request: Request, index: TitleIndexDep, store: StoreDep, q: str = "", page: PageParam = 1) -> Response:
-    """Title search results, 20 a page; q is at most 200 characters."""
-    query = check_query(q)
-    if not query:
-        return render(request, "search.html", section="search", q="", query="", results=[], pager=None)
-    ids, total = index.search(query, PER_PAGE, (page - 1) * PER_PAGE)
-    pager = Pager(page, total, "/search", params=(("q", query),))
-    if total:
-        pager.check()
-    results = queries.work_summaries(store, ids)
-    return render(request, "search.html", section="search", q=query, query=query, results=results, pager=pager)
+router.add_api_route("/search", search.search_page, methods=["GET"], include_in_schema=False)
+router.add_api_route("/search/suggest", search.suggest, methods=["GET"], include_in_schema=False)
