@@ -40,6 +40,14 @@ def _ids(conn, kind: str, ids: Sequence[int]) -> dict[int, tuple[IdView, ...]]: 
     return {k: tuple(v) for k, v in out.items()}
 
 
+def external_ids(store: Store, kind: str, ids: Sequence[int]) -> dict[int, tuple[IdView, ...]]:
+    """Every external id of the given entities (list rows show them as OpenAlex does)."""
+    if not ids:
+        return {}
+    with store.connect() as conn:
+        return _ids(conn, kind, ids)
+
+
 def author_summaries(store: Store, ids: Sequence[int]) -> list[AuthorSummary]:
     if not ids:
         return []

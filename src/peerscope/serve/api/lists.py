@@ -27,6 +27,7 @@ from peerscope.serve.api.schemas import (
     WorkOut,
     author_summary_out,
     entity_row_out,
+    ids_dict,
     work_out,
 )
 from peerscope.serve.ids import public_id
@@ -111,7 +112,14 @@ def _search_ids(entity: Entity, store: Store, titles: TitleIndex, texts: Sequenc
 
 def hydrate(entity: Entity, store: Store, ids: Sequence[int]) -> list[Any]:
     if entity.name == "works":
-        return [work_out(w) for w in queries.work_summaries(store, ids)]
+        ext = entity_lists.external_ids(store, "work", ids)
+        out = []
+        for w in queries.work_summaries(store, ids):
+            item = work_out(w)
+            item.ids = ids_dict("work", w.id, ext.get(w.id, ()))
+            item.doi = item.ids.get("doi")
+            out.append(item)
+        return out
     if entity.name == "authors":
         badges = store_trust.badges(store, list(ids))
         return [author_summary_out(a, badges.get(a.id)) for a in entity_lists.author_summaries(store, ids)]
