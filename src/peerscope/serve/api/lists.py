@@ -217,7 +217,7 @@ def list_entities(entity_name: str, request: Request, store: Store, settings: Se
             ids = [r[0] for r in oa_query.page(store, q, orders, per_page, offset)]
             total = oa_query.count(store, q)
     items = hydrate(entity, store, ids)
-    results = [_selected(i.model_dump(mode="json"), select_fields) for i in items]
+    results = [_selected(i.model_dump(), select_fields) for i in items]
     return {"meta": _meta(started, total, page, per_page, next_cursor=next_cursor), "results": results, "group_by": []}
 
 

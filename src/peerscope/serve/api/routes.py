@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from peerscope.errors import InputError, NotFound
 from peerscope.config import Settings
@@ -84,8 +85,9 @@ LIST_DOC = (
 
 
 def _list_route(name: str, summary: str) -> None:
-    def handler(request: Request, store: StoreDep, settings: SettingsDep, titles: TitleIndexDep) -> dict:
-        return lists.list_entities(name, request, store, settings, titles)
+    def handler(request: Request, store: StoreDep, settings: SettingsDep, titles: TitleIndexDep) -> Response:
+        # serialised here with orjson: a page of 200 works is too big for the generic encoder
+        return Response(orjson.dumps(lists.list_entities(name, request, store, settings, titles)), media_type="application/json")
 
     handler.__name__ = f"list_{name}"
     router.add_api_route(f"/{name}", handler, methods=["GET"], summary=summary, description=LIST_DOC, response_model=None,
