@@ -11,6 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from peerscope.config import Settings
 from peerscope.pipeline import file_stream, ingest_openalex, ingest_stream
@@ -251,3 +254,15 @@ def test_pyalex_against_a_live_server(store: Store, settings: Settings) -> None:
             assert "no_such_field" in exc.value.response.json()["message"]
         finally:
             pyalex.config.openalex_url = saved
+
+
+LIST_PARAM_TEXT = st.lists(st.sampled_from(["publication_year", "type", "is_oa", "author.id", "topics.id", "from_publication_date", "title.search", "doi", ":", ",", "|", "+", "!", "<", ">", "-", "null", "true", "2025", "W1001", "PA1", "2025-03-01", "é", "%", " "]), max_size=10).map("".join)
+
+
+@hypothesis_settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(LIST_PARAM_TEXT, st.sampled_from(["filter", "sort", "group_by", "select", "cursor", "search", "sample"]), st.sampled_from(list(ENTITIES)))
+def test_any_parameter_value_answers_200_or_400_never_500(client: TestClient, value: str, param: str, entity: str) -> None:
+    r = client.get(f"/api/{entity}", params={param: value})
+    assert r.status_code in (200, 400), (param, value, r.text)
+    if r.status_code == 400:
+        assert set(r.json()) == {"error", "message"}

@@ -133,3 +133,14 @@ def test_altered_or_moved_cursor_is_refused() -> None:
         paging.decode(b"another-secret", "", token)
     with pytest.raises(InputError, match="made for sort 'default'"):
         paging.decode(SECRET, "cited_by_count:desc", token)
+
+
+def test_every_registry_field_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "api-openalex.md").read_text()
+    for e in ENTITIES.values():
+        assert f"### {e.name}" in doc, e.name
+        section = doc.split(f"### {e.name}", 1)[1].split("###", 1)[0]
+        for f in e.fields:
+            assert f"`{f.name}`" in section, (e.name, f.name)

@@ -51,9 +51,9 @@ def decode(secret: bytes, sort_spec: str, token: str) -> tuple | None:
     data, _, sig = token.partition(".")
     try:
         body = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    except ValueError:
+    except (ValueError, UnicodeEncodeError):
         raise InputError(fault) from None
-    if not sig or not hmac.compare_digest(sig, _sign(secret, body)):
+    if not sig or not hmac.compare_digest(sig.encode("utf-8", "replace"), _sign(secret, body).encode()):
         raise InputError(fault)
     try:
         spec, row = orjson.loads(body)
