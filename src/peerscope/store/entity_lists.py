@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from peerscope.store.db import Store
 from peerscope.store.models import Author, Authorship, AuthorshipAffiliation, AuthorStats, ExternalIdRow, Institution, Source, Topic, Work, WorkTopic
+from peerscope.store.queries import _ids_of
 from peerscope.store.views import AuthorSummary, IdView, Ref
 
 W, A, AFF, I = Work.__table__, Authorship.__table__, AuthorshipAffiliation.__table__, Institution.__table__
@@ -32,12 +33,9 @@ class EntityRow:
     parent: Ref | None = None
 
 
-def _ids(conn, kind: str, ids: Sequence[int]) -> dict[int, tuple[IdView, ...]]:  # type: ignore[no-untyped-def]
-    out: dict[int, list[IdView]] = {}
-    q = select(X.c.entity_id, X.c.scheme, X.c.value).where(X.c.entity_kind == kind, X.c.entity_id.in_(list(ids)), X.c.scheme != "mention")
-    for eid, scheme, value in conn.execute(q.order_by(X.c.entity_id, X.c.scheme, X.c.value)):
-        out.setdefault(eid, []).append(IdView(scheme, value))
-    return {k: tuple(v) for k, v in out.items()}
+def _like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (the escape character is a backslash)."""
+    return text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def external_ids(store: Store, kind: str, ids: Sequence[int]) -> dict[int, tuple[IdView, ...]]:
@@ -45,7 +43,7 @@ def external_ids(store: Store, kind: str, ids: Sequence[int]) -> dict[int, tuple
     if not ids:
         return {}
     with store.connect() as conn:
-        return _ids(conn, kind, ids)
+        return _ids_of(conn, kind, ids)
 
 
 def author_summaries(store: Store, ids: Sequence[int]) -> list[AuthorSummary]:
@@ -90,7 +88,7 @@ def entity_rows(store: Store, kind: str, ids: Sequence[int]) -> list[EntityRow]:
         else:
             raise ValueError(f"no list rows for {kind}")
         counts = {k: int(n) for k, n in conn.execute(counted)}
-        ext = _ids(conn, kind, wanted)
+        ext = _ids_of(conn, kind, wanted)
         parents: dict[int, str] = {}
         if kind == "topic":
             pids = sorted({r.parent_id for r in rows if r.parent_id is not None})
@@ -117,7 +115,7 @@ def name_prefix(store: Store, kind: str, text: str, limit: int) -> list[tuple[in
     """Entities whose name starts with ``text`` (case-insensitive), shortest names first."""
     table = {"author": AU, "institution": I, "source": S, "topic": T}[kind]
     name = table.c.display_name
-    pattern = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _like(text) + "%"
     stmt = select(table.c.id, name).where(func.lower(name).like(pattern, escape="\\"))
     if kind == "topic":
         stmt = stmt.where(T.c.level == "topic")
@@ -129,6 +127,6 @@ def name_contains_ids(store: Store, kind: str, words: Sequence[str], cap: int) -
     """Ids of entities whose name contains every word (case-insensitive), at most ``cap``."""
     table = {"author": AU, "institution": I, "source": S, "topic": T}[kind]
     name = func.lower(table.c.display_name)
-    conds = [name.like("%" + w.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%", escape="\\") for w in words]
+    conds = [name.like("%" + _like(w) + "%", escape="\\") for w in words]
     with store.connect() as conn:
         return [r[0] for r in conn.execute(select(table.c.id).where(*conds).order_by(table.c.id).limit(cap))]
