@@ -117,6 +117,7 @@ class Work(Base):
         Index("ix_works_type_year", "type", "publication_year"),
         Index("ix_works_year_cited", "publication_year", "cited_by_count"),
         Index("ix_works_cited", "cited_by_count"),
+        Index("ix_works_oa_year", "is_oa", "publication_year"),
     )
 
 

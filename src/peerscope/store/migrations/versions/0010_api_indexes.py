@@ -12,12 +12,13 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
-# (name, columns): a year or a type narrows the list, the second column groups or sorts it
+# (name, columns): a year, a type or open access narrows the list, the second column groups or sorts it
 INDEXES = [
     ('ix_works_year_type', ['publication_year', 'type']),
     ('ix_works_type_year', ['type', 'publication_year']),
     ('ix_works_year_cited', ['publication_year', 'cited_by_count']),
     ('ix_works_cited', ['cited_by_count']),
+    ('ix_works_oa_year', ['is_oa', 'publication_year']),
 ]
 
 
