@@ -89,7 +89,7 @@ def test_lists_paging_and_meta(client: TestClient) -> None:
         ("/api/works?page=101&per_page=100", "may not exceed 10000"),
         ("/api/works?sort=title", "sort 'title' is not supported"),
         ("/api/works?filtr=x", "filtr is not a valid parameter"),
-        ("/api/authors?search=x", "search is not a valid parameter"),
+        ("/api/authors?serch=x", "serch is not a valid parameter"),
         ("/api/works/not-an-id", "'not-an-id' is not a recognised work id"),
         ("/api/authors/PW1", "is a work id, not a author id"),
     ],

@@ -8,6 +8,7 @@ from peerscope import __version__
 from peerscope.cli.bench import bench
 from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
 from peerscope.cli import bench_documents  # noqa: F401  (adds `bench documents`)
+from peerscope.cli import bench_api  # noqa: F401  (adds `bench api`)
 from peerscope.cli import bench_search  # noqa: F401  (adds `bench search`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive

@@ -82,9 +82,10 @@ def redirect_target(store: Store, kind: str, old_id: int) -> int | None:
 
 
 def exists(store: Store, kind: str, entity_id: int) -> bool:
-    table = {"work": W, "author": AU, "topic": T}[kind]
+    table = {"work": W, "author": AU, "institution": I, "source": S, "topic": T}[kind]
+    cond = table.c.id == entity_id  # any level of the topic hierarchy is a topic page
     with store.connect() as conn:
-        return conn.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
+        return conn.execute(select(table.c.id).where(cond)).first() is not None
 
 
 def _ids_of(conn: Connection, kind: str, entity_ids: Sequence[int]) -> dict[int, tuple[IdView, ...]]:

@@ -1,8 +1,8 @@
-"""API routes: works and authors, single and listed, OpenAlex-shaped.
+"""API routes: the OpenAlex-compatible entity lists and entities, and our extensions beside them.
 
-Parameters follow OpenAlex: ``per_page`` (or ``per-page``) 1–200, ``page`` from 1, basic paging
-capped at 10,000 results, ``sort=field[:desc]``, ``search=`` over titles. Unknown parameters are
-rejected with HTTP 400 so a typo never silently returns unfiltered data.
+Lists (works, authors, institutions, sources, topics) share one handler driven by the field
+registry (``serve.api.openalex.registry``). Unknown parameters are rejected with HTTP 400 so a
+typo never silently returns unfiltered data.
 """
 
 from __future__ import annotations
@@ -10,26 +10,33 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from peerscope.errors import InputError, NotFound
+from peerscope.config import Settings
+from peerscope.serve.api import lists
+from peerscope.serve.api.openalex.registry import ENTITIES
 from peerscope.serve.api.schemas import (
-    DocumentOut,
-    FlagList,
-    document_out,
-    flag_out,
-    AuthorList,
     AuthorOut,
+    AutocompleteOut,
+    DocumentOut,
+    EntityListOut,
     ErrorOut,
+    FlagList,
+    InstitutionOut,
     Meta,
-    WorkList,
+    SourceOut,
+    TopicEntityOut,
+    TrustOut,
     WhyOut,
+    WorkList,
     WorkOut,
     author_out,
-    author_summary_out,
+    document_out,
+    flag_out,
     trust_out,
-    TrustOut,
     work_out,
 )
 from peerscope.serve.deps import SettingsDep, StoreDep, TitleIndexDep
@@ -41,11 +48,7 @@ from peerscope.store import trust as store_trust
 
 router = APIRouter(tags=["entities"], responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 
-LIST_PARAMS = {"page", "per_page", "per-page", "sort", "search", "mailto", "api_key"}
-WORK_SORTS = {"publication_date": "publication_date", "cited_by_count": "cited_by_count", "id": "id"}
-AUTHOR_SORTS = {"works_count": "works_count", "id": "id", "trust_score": "trust_score"}
-AUTHOR_FILTERS = {"trust_band": ("New", "Emerging", "Established", "Trusted", "Highly trusted"), "verification_level": ("L0", "L1", "L2", "L3")}
-DEFAULT_PER_PAGE = 25
+_check_params = lists.check_params
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,47 +61,13 @@ class Paging:
         return (self.page - 1) * self.per_page
 
 
-def _int_param(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InputError(f"{name} must be an integer, got '{raw}'") from None
-
-
-def _check_params(request: Request, allowed: set[str]) -> None:
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise InputError(f"{', '.join(unknown)} is not a valid parameter. Valid parameters are: {', '.join(sorted(allowed))}")
-
-
-def _paging(request: Request, max_per_page: int, max_results: int) -> Paging:
-    per_page_name = "per-page" if "per-page" in request.query_params else "per_page"
-    per_page = _int_param(request, per_page_name, DEFAULT_PER_PAGE)
-    page = _int_param(request, "page", 1)
-    if not 1 <= per_page <= max_per_page:
-        raise InputError(f"{per_page_name} must be between 1 and {max_per_page}, got {per_page}")
-    if page < 1:
-        raise InputError(f"page must be 1 or more, got {page}")
-    if page * per_page > max_results:
-        raise InputError(f"page x per_page may not exceed {max_results} with basic paging (asked for result {page * per_page})")
-    return Paging(page, per_page)
+def _paging(request: Request, settings: Settings) -> Paging:
+    per_page = lists.per_page_of(request, settings)
+    return Paging(lists.page_of(request, per_page, settings), per_page)
 
 
 def _meta(started: float, total: int, paging: Paging) -> Meta:
     return Meta(count=total, db_response_time_ms=int((time.perf_counter() - started) * 1000), page=paging.page, per_page=paging.per_page)
-
-
-def _sort(request: Request, allowed: dict[str, str], default: str) -> str:
-    raw = request.query_params.get("sort")
-    if raw is None:
-        return default
-    field, _, direction = raw.partition(":")
-    if field not in allowed or direction not in ("", "desc", "asc"):
-        raise InputError(f"sort '{raw}' is not supported; sortable fields: {', '.join(sorted(allowed))} (optionally :desc)")
-    return allowed[field]
 
 
 def _moved(request: Request, kind: str, number: int) -> RedirectResponse:
@@ -106,24 +75,70 @@ def _moved(request: Request, kind: str, number: int) -> RedirectResponse:
     return RedirectResponse(base + public_id(kind, number) + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
 
 
-@router.get("/works", response_model=WorkList, summary="List works")
-def list_works(request: Request, store: StoreDep, settings: SettingsDep, titles: TitleIndexDep) -> WorkList:
-    started = time.perf_counter()
-    _check_params(request, LIST_PARAMS)
-    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
-    search = (request.query_params.get("search") or "").strip()
-    if search:
-        if "sort" in request.query_params:
-            raise InputError("sort cannot be combined with search yet: results are ordered by relevance")
-        ids, total = titles.search(search, paging.per_page, paging.offset)
-        items = queries.work_summaries(store, ids)
-    else:
-        page = queries.list_works(store, paging.offset, paging.per_page, _sort(request, WORK_SORTS, "id"))
-        items, total = list(page.items), page.total
-    return WorkList(
-        meta=_meta(started, total, paging),
-        results=[work_out(w) for w in items],
-    )
+LIST_DOC = (
+    "OpenAlex's list parameters: filter (`,` AND, `|` OR, `!` NOT, `<`/`>` and `a-b` ranges, "
+    "from_/to_ dates, .search fields), search, sort (field[:desc]), per_page/per-page (1-200), page "
+    "(page x per_page <= 10,000), cursor (`*` to start; follow meta.next_cursor), group_by/group-by, "
+    "select (top-level fields), sample with seed. The fields each entity supports are listed in "
+    "docs/api-openalex.md and served at /api/fields/{entity}."
+)
+
+
+def _list_route(name: str, summary: str) -> None:
+    def handler(request: Request, store: StoreDep, settings: SettingsDep, titles: TitleIndexDep) -> Response:
+        # serialised here with orjson: a page of 200 works is too big for the generic encoder
+        return Response(orjson.dumps(lists.list_entities(name, request, store, settings, titles)), media_type="application/json")
+
+    handler.__name__ = f"list_{name}"
+    router.add_api_route(f"/{name}", handler, methods=["GET"], summary=summary, description=LIST_DOC, response_model=None,
+                         responses={200: {"model": EntityListOut}})
+
+
+for _name, _summary in (("works", "List works"), ("authors", "List authors"), ("institutions", "List institutions"), ("sources", "List sources (venues)"), ("topics", "List topics")):
+    _list_route(_name, _summary)
+
+
+@router.get("/autocomplete/{entity}", response_model=AutocompleteOut, summary="Complete a name typed so far (works, authors, institutions, sources, topics)")
+def autocomplete(entity: str, request: Request, store: StoreDep, titles: TitleIndexDep) -> dict:
+    return lists.autocomplete(entity, request, store, titles)
+
+
+@router.get("/fields/{entity}", summary="The fields an entity list supports, with what each can do (filter, sort, group_by, search)")
+def fields(entity: str, request: Request) -> dict:
+    _check_params(request, {"mailto", "api_key"})
+    if entity not in ENTITIES:
+        raise NotFound(f"no entity list '{entity}'; lists: {', '.join(ENTITIES)}")
+    return {"entity": entity, "fields": [
+        {"name": f.name, "type": f.type, "actions": sorted(f.actions), "aliases": list(f.aliases), "extension": f.extension, "description": f.description}
+        for f in ENTITIES[entity].fields
+    ]}
+
+
+def _get_entity(kind: str, ident: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    _check_params(request, {"mailto", "api_key", "select"})
+    found = lookup(store, kind, ident)
+    segment = {"institution": "institutions", "source": "sources", "topic": "topics"}[kind]
+    if found.moved:
+        return RedirectResponse(f"/api/{segment}/{public_id(kind, found.number)}", status_code=301)
+    rows = lists.hydrate(ENTITIES[segment], store, [found.number])
+    if not rows:
+        raise NotFound(f"no {kind} with id {ident}")
+    return rows[0]
+
+
+@router.get("/institutions/{institution_id:path}", response_model=InstitutionOut, summary="One institution by our id, ROR or OpenAlex id")
+def get_institution(institution_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    return _get_entity("institution", institution_id, request, store)
+
+
+@router.get("/sources/{source_id:path}", response_model=SourceOut, summary="One source (venue) by our id or OpenAlex id")
+def get_source(source_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    return _get_entity("source", source_id, request, store)
+
+
+@router.get("/topics/{topic_id:path}", response_model=TopicEntityOut, summary="One topic by our id or OpenAlex id")
+def get_topic(topic_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
+    return _get_entity("topic", topic_id, request, store)
 
 
 def _flags(kind: str, ident: str, request: Request, store: StoreDep, path: str):  # type: ignore[no-untyped-def]
@@ -163,42 +178,6 @@ def get_work(work_id: str, request: Request, store: StoreDep):  # type: ignore[n
     return work_out(detail.summary, detail)
 
 
-@router.get("/authors", response_model=AuthorList, summary="List authors")
-def list_authors(request: Request, store: StoreDep, settings: SettingsDep) -> AuthorList:
-    started = time.perf_counter()
-    _check_params(request, (LIST_PARAMS - {"search"}) | {"filter"})
-    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
-    sort = _sort(request, AUTHOR_SORTS, "id")
-    filters = _author_filters(request)
-    if filters or sort == "trust_score":
-        descending = (request.query_params.get("sort") or "").endswith(":desc")
-        page = store_trust.list_authors_by_trust(store, paging.offset, paging.per_page, band=filters.get("trust_band"), level=filters.get("verification_level"), sort=sort, descending=descending)
-    else:
-        page = queries.list_authors(store, paging.offset, paging.per_page, sort)
-    badges = store_trust.badges(store, [a.id for a in page.items])
-    return AuthorList(
-        meta=_meta(started, page.total, paging),
-        results=[author_summary_out(a, badges.get(a.id)) for a in page.items],
-    )
-
-
-def _author_filters(request: Request) -> dict[str, str]:
-    """``filter=trust_band:Trusted,verification_level:L1``: authors with a trust snapshot that match."""
-    raw = request.query_params.get("filter")
-    if not raw:
-        return {}
-    out: dict[str, str] = {}
-    for part in raw.split(","):
-        name, _, value = part.partition(":")
-        if name not in AUTHOR_FILTERS:
-            raise InputError(f"filter '{name}' is not supported for authors; filters: {', '.join(sorted(AUTHOR_FILTERS))}")
-        allowed = {v.lower(): v for v in AUTHOR_FILTERS[name]}
-        if value.lower() not in allowed:
-            raise InputError(f"filter {name} must be one of {', '.join(AUTHOR_FILTERS[name])}, got '{value}'")
-        out[name] = allowed[value.lower()]
-    return out
-
-
 @router.get("/authors/{author_id}/works", response_model=WorkList, summary="An author's works, newest first")
 def author_works(author_id: str, request: Request, store: StoreDep, settings: SettingsDep):  # type: ignore[no-untyped-def]
     started = time.perf_counter()
@@ -206,7 +185,7 @@ def author_works(author_id: str, request: Request, store: StoreDep, settings: Se
     found = lookup(store, "author", author_id)
     if found.moved:
         return RedirectResponse(f"/api/authors/{public_id('author', found.number)}/works", status_code=301)
-    paging = _paging(request, settings.api_max_per_page, settings.api_max_paged_results)
+    paging = _paging(request, settings)
     page = queries.author_works(store, found.number, paging.offset, paging.per_page)
     return WorkList(
         meta=_meta(started, page.total, paging),

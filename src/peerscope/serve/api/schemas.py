@@ -518,3 +518,87 @@ def document_out(view, flags) -> DocumentOut:  # type: ignore[no-untyped-def]
         summaries=st.get("summaries", []), statements=st.get("statements", []), sections=st.get("sections", []),
         references=st.get("references", []), flags=[flag_out(f) for f in flags],
     )
+
+
+class ListMeta(BaseModel):
+    """OpenAlex's list meta: ``page`` is null with cursor paging, which fills ``next_cursor``."""
+
+    count: int
+    db_response_time_ms: int
+    page: int | None
+    per_page: int
+    next_cursor: str | None = None
+    groups_count: int | None = None
+
+
+class GroupOut(BaseModel):
+    key: str
+    key_display_name: str
+    count: int
+
+
+class InstitutionOut(BaseModel):
+    id: str
+    display_name: str
+    ror: str | None
+    country_code: str | None
+    type: str | None
+    ids: dict[str, str]
+    works_count: int = Field(description="Works in this graph with an author affiliated here.")
+
+
+class SourceOut(BaseModel):
+    id: str
+    display_name: str
+    issn_l: str | None
+    type: str | None
+    host_organization_name: str | None
+    ids: dict[str, str]
+    works_count: int = Field(description="Works in this graph whose primary location is here.")
+
+
+class SubfieldRef(BaseModel):
+    id: str
+    display_name: str
+
+
+class TopicEntityOut(BaseModel):
+    id: str
+    display_name: str
+    ids: dict[str, str]
+    subfield: SubfieldRef | None
+    works_count: int = Field(description="Works in this graph scored with this topic.")
+
+
+class EntityListOut(BaseModel):
+    """A list page (``results``) or group-by counts (``group_by``), as OpenAlex answers."""
+
+    meta: ListMeta
+    results: list[dict]
+    group_by: list[GroupOut] = Field(default_factory=list)
+
+
+class AutocompleteItem(BaseModel):
+    id: str
+    display_name: str
+    hint: str | None = None
+    works_count: int | None = None
+    cited_by_count: int | None = None
+    entity_type: str
+    external_id: str | None = None
+
+
+class AutocompleteOut(BaseModel):
+    meta: ListMeta
+    results: list[AutocompleteItem]
+
+
+def entity_row_out(kind: str, r):  # type: ignore[no-untyped-def]
+    """Institution, source or topic list rows (store ``EntityRow``) as their public models."""
+    ids = ids_dict(kind, r.id, r.ids)
+    if kind == "institution":
+        return InstitutionOut(id=public_id(kind, r.id), display_name=r.display_name, ror=ids.get("ror"), country_code=r.country_code, type=r.type, ids=ids, works_count=r.works_count)
+    if kind == "source":
+        return SourceOut(id=public_id(kind, r.id), display_name=r.display_name, issn_l=r.issn_l, type=r.type, host_organization_name=r.publisher, ids=ids, works_count=r.works_count)
+    sub = SubfieldRef(id=public_id("topic", r.parent.id), display_name=r.parent.name) if r.parent else None
+    return TopicEntityOut(id=public_id(kind, r.id), display_name=r.display_name, ids=ids, subfield=sub, works_count=r.works_count)
