@@ -11,6 +11,7 @@ from datetime import date
 import orjson
 
 from peerscope.config import Settings
+from peerscope.derive.graph import build_graph
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.errors import ConfigError
 from peerscope.pipeline import ingest_openalex
@@ -43,6 +44,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     store.upgrade()
     c = queries.counts(store)
     if previous == wanted and c["works"] > 0:
+        build_graph(store)  # a demo built before the graph existed gets one; unchanged inputs are skipped
         return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], True, time.perf_counter() - started, store.describe())
     if c["works"] > 0:
         if previous is None or settings.database_url:
@@ -63,6 +65,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     generate_corpus(corpus, works=works, seed=seed, end_date=end_date)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     ingest_openalex(store, [corpus / "works"], batch_size=settings.ingest_batch_size, rule=rule, progress=progress)
+    build_graph(store)
     marker.write_bytes(orjson.dumps(wanted))
     c = queries.counts(store)
     return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], False, time.perf_counter() - started, store.describe())
