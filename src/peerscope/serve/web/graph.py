@@ -73,8 +73,9 @@ def profile_panel(store: Store, author_id: int) -> dict[str, list[NearbyItem]]:
 
 @router.get("/graph/{ident}")
 def explorer_page(request: Request, ident: str, store: StoreDep) -> Response:
-    """The full explorer around any node: an interactive drawing, and the same neighbourhood
-    as a list of links with reasons."""
+    """The explorer around any node: an interactive drawing, and the same graph as a list of links.
+
+    Parameters as for /api/graph/{id}, defaulting to 2 hops and 12 neighbours per node."""
     params = {**EXPLORER_DEFAULT, **dict(request.query_params)}
     if "kinds" in request.query_params:  # the form's checkboxes send one kinds= each
         params["kinds"] = ",".join(request.query_params.getlist("kinds"))

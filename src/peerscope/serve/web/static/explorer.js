@@ -162,7 +162,9 @@
         var angle = 2 * Math.PI * i / Math.max(1, added.length);
         el.position = { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) };
       });
-      var edges = toElements({ nodes: [], edges: data.edges }).filter(function (el) { return cy.getElementById(el.data.id).empty(); });
+      var edges = toElements({ nodes: [], edges: data.edges }).filter(function (el) {  // each edge once, whichever end drew it first
+        return cy.getElementById(el.data.id).empty() && cy.getElementById(el.data.target + ">" + el.data.source + ":" + el.data.kind).empty();
+      });
       cy.add(added.concat(edges));
       applyFilters();
       root.dataset.expanded = String((parseInt(root.dataset.expanded || "0", 10)) + 1);
