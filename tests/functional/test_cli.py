@@ -38,7 +38,7 @@ def test_console_script_and_module_both_work() -> None:
 
 def test_db_upgrade_check_and_json(runner: CliRunner, tmp_path: Path) -> None:
     up = orjson.loads(run(runner, "db", "upgrade", "--data-dir", str(tmp_path), "--json"))
-    assert up["from"] is None and up["to"] == "0007"
+    assert up["from"] is None and up["to"] == "0008"
     assert (tmp_path / "peerscope.db").exists()
     check = orjson.loads(run(runner, "db", "check", "--data-dir", str(tmp_path), "--json"))
     assert check == {**check, "ok": True, "problems": []}

@@ -267,20 +267,20 @@ def _neighbours(conn: Connection, node: tuple[str, int], kinds: Sequence[str], l
     crowd out their co-authors and topics), the rest goes to the strongest of what is left."""
     sql = _NEIGHBOURS.format(m="?" if conn.dialect.name == "sqlite" else "%s")
     cursor = conn.connection.cursor()
-    per_kind: list[list[EdgeView]] = []
+    per_kind: list[list[tuple]] = []
     for dk in kinds:
         cursor.execute(sql, (node[0], node[1], dk, years[0], years[1], limit))
-        per_kind.append([EdgeView(node, (r[0], r[1]), r[2], float(r[3]), orjson.loads(r[4]), r[5], r[6]) for r in cursor.fetchall()])
+        per_kind.append(cursor.fetchall())
     cursor.close()
     share = max(1, limit // max(1, len(kinds)))
-    chosen = [e for found in per_kind for e in found[:share]]
-    rest = sorted((e for found in per_kind for e in found[share:]), key=_rank)
+    chosen = [r for found in per_kind for r in found[:share]]
+    rest = sorted((r for found in per_kind for r in found[share:]), key=_rank)
     chosen.extend(rest[: max(0, limit - len(chosen))])
-    return sorted(chosen, key=_rank)[:limit]
+    return [EdgeView(node, (r[0], r[1]), r[2], float(r[3]), orjson.loads(r[4]), r[5], r[6]) for r in sorted(chosen, key=_rank)[:limit]]
 
 
-def _rank(e: EdgeView) -> tuple:
-    return (-e.weight, e.dst[0], -e.dst[1], e.kind)  # ties: the newer record first
+def _rank(r: tuple) -> tuple:
+    return (-r[3], r[0], -r[1], r[2])  # by weight; ties: the newer record first
 
 
 @dataclass(slots=True)

@@ -29,7 +29,9 @@
     var out = [];
     data.nodes.forEach(function (n) {
       out.push({ group: "nodes", data: {
-        id: n.id, kind: n.kind, label: n.label, short: shortLabel(n), url: n.url, hop: n.hop, year: n.year,
+        // far nodes are drawn without a label (measuring thousands of labels is most of a first
+        // render); a selected node shows its label
+        id: n.id, kind: n.kind, label: n.label, short: n.hop < 2 ? shortLabel(n) : "", full: shortLabel(n), url: n.url, hop: n.hop, year: n.year,
         colour: COLOURS[n.kind] || "#666666", size: n.hop === 0 ? 34 : (n.hop === 1 ? 20 : 12),
         level: n.verification_level || "", ring: LEVEL_RING[n.verification_level] || 0, trust: n.trust_score,
         flags: n.open_flags, flagged: (n.open_flags > 0 || n.retracted) ? 1 : 0, retracted: n.retracted, detail: n.detail || ""
@@ -77,7 +79,7 @@
       "width": "data(width)", "line-color": "#9aa5b1", "opacity": 0.7,
       "curve-style": "haystack"
     } },
-    { selector: ":selected", style: { "border-width": 4, "border-color": "#f9a825", "border-style": "solid" } },
+    { selector: ":selected", style: { "border-width": 4, "border-color": "#f9a825", "border-style": "solid", "label": "data(full)" } },
     { selector: ".on-path", style: { "line-color": "#f9a825", "width": 5, "opacity": 1, "z-index": 10 } },
     { selector: "node.on-path", style: { "border-width": 5, "border-color": "#f9a825" } },
     { selector: ".faded", style: { "opacity": 0.15 } },
