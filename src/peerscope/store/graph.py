@@ -196,7 +196,7 @@ def rebuild_edges(store: Store, weights: Mapping[str, float], progress: Callable
     written: dict[str, int] = {}
     sqlite = store.is_sqlite
     with store.begin(write=True) as conn:
-        conn.exec_driver_sql("DELETE FROM graph_edges")
+        conn.exec_driver_sql("DELETE FROM graph_edges" if sqlite else "TRUNCATE graph_edges")
         for kind, selects in edge_selects(store.dialect, weights).items():
             before = conn.exec_driver_sql("SELECT COUNT(*) FROM graph_edges").scalar_one()
             for sql in selects:
