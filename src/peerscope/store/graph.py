@@ -251,32 +251,42 @@ def edge_count(store: Store) -> int:
 
 
 # --- reading ---------------------------------------------------------------------------------
-# the neighbourhood read runs once per (node, kind): straight on the driver's cursor, as
-# SQLAlchemy's per-statement work would cost more than the index range itself
-_NEIGHBOURS = (
-    "SELECT dst_kind, dst_id, kind, weight, evidence, year_min, year_max FROM graph_edges "
+# one bounded index range per (node, kind), many ranges to a statement (a UNION ALL: one round
+# trip to the server for a whole ring), straight on the driver's cursor, as SQLAlchemy's
+# per-statement work would cost more than the ranges themselves
+_RANGE = (
+    "SELECT * FROM (SELECT src_kind, src_id, dst_kind, dst_id, kind, weight, evidence, year_min, year_max FROM graph_edges "
     "WHERE src_kind = {m} AND src_id = {m} AND dst_kind = {m} "
     "AND (year_max IS NULL OR year_max >= {m}) AND (year_min IS NULL OR year_min <= {m}) "
-    "ORDER BY weight DESC, dst_id DESC LIMIT {m}"
+    "ORDER BY weight DESC, dst_id DESC LIMIT {m}) r{i}"
 )
+RANGES_PER_STATEMENT = 250  # SQLite allows 500 terms in a compound SELECT
 
 
-def _neighbours(conn: Connection, node: tuple[str, int], kinds: Sequence[str], limit: int, years: tuple[int, int]) -> list[EdgeView]:
-    """The strongest ``limit`` edges from ``node`` to nodes of ``kinds``: one bounded index range
-    per kind. Each kind first gets an equal share of ``limit`` (so an author's many papers do not
-    crowd out their co-authors and topics), the rest goes to the strongest of what is left."""
-    sql = _NEIGHBOURS.format(m="?" if conn.dialect.name == "sqlite" else "%s")
+def _neighbours_of(conn: Connection, nodes: Sequence[tuple[str, int]], kinds: Sequence[str], limit: int, years: tuple[int, int]) -> dict[tuple[str, int], list[EdgeView]]:
+    """The strongest ``limit`` edges from each node to nodes of ``kinds``. Each kind first gets
+    an equal share of ``limit`` (so an author's many papers do not crowd out their co-authors and
+    topics), the rest goes to the strongest of what is left."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    ranges = [(n, k) for n in nodes for k in kinds]
+    found: dict[tuple[tuple[str, int], str], list[tuple]] = {}
     cursor = conn.connection.cursor()
-    per_kind: list[list[tuple]] = []
-    for dk in kinds:
-        cursor.execute(sql, (node[0], node[1], dk, years[0], years[1], limit))
-        per_kind.append(cursor.fetchall())
+    for start in range(0, len(ranges), RANGES_PER_STATEMENT):
+        part = ranges[start : start + RANGES_PER_STATEMENT]
+        sql = " UNION ALL ".join(_RANGE.format(m=mark, i=i) for i in range(len(part)))
+        cursor.execute(sql, [v for (n, k) in part for v in (n[0], n[1], k, years[0], years[1], limit)])
+        for r in cursor.fetchall():
+            found.setdefault(((r[0], r[1]), r[2]), []).append(r[2:])
     cursor.close()
     share = max(1, limit // max(1, len(kinds)))
-    chosen = [r for found in per_kind for r in found[:share]]
-    rest = sorted((r for found in per_kind for r in found[share:]), key=_rank)
-    chosen.extend(rest[: max(0, limit - len(chosen))])
-    return [EdgeView(node, (r[0], r[1]), r[2], float(r[3]), orjson.loads(r[4]), r[5], r[6]) for r in sorted(chosen, key=_rank)[:limit]]
+    out: dict[tuple[str, int], list[EdgeView]] = {}
+    for node in nodes:
+        per_kind = [sorted(found.get((node, k), ()), key=_rank) for k in kinds]
+        chosen = [r for rows in per_kind for r in rows[:share]]
+        rest = sorted((r for rows in per_kind for r in rows[share:]), key=_rank)
+        chosen.extend(rest[: max(0, limit - len(chosen))])
+        out[node] = [EdgeView(node, (r[0], r[1]), r[2], float(r[3]), orjson.loads(r[4]), r[5], r[6]) for r in sorted(chosen, key=_rank)[:limit]]
+    return out
 
 
 def _rank(r: tuple) -> tuple:
@@ -321,12 +331,14 @@ def neighbourhood(
                     continue
                 walk.add(e, hop)
 
-        reach(_neighbours(conn, centre, kinds, limit, years), 1)
+        reach(_neighbours_of(conn, [centre], kinds, limit, years)[centre], 1)
         if depth >= 2:
-            for node in [n for n, hop in walk.hops.items() if hop == 1]:
+            ring = [n for n, hop in walk.hops.items() if hop == 1]
+            around = _neighbours_of(conn, ring, kinds, limit, years)
+            for node in ring:
                 if truncated:
                     break
-                reach(_neighbours(conn, node, kinds, limit, years), 2)
+                reach(around[node], 2)
         order = sorted(walk.hops, key=lambda n: (walk.hops[n], -walk.weight[n], n[0], -n[1]))
         labels = _labels(conn, order)
     nodes = tuple(labels[n] for n in order if n in labels)
