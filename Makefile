@@ -20,8 +20,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,spark,semantic]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# The browser libraries the pages serve from their own static files (npm, pinned in package-lock.json).
+VENDOR := src/peerscope/serve/web/static/vendor
+$(VENDOR)/cytoscape.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p $(VENDOR)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape.min.js
+
+install: $(VENV)/.installed $(VENDOR)/cytoscape.min.js
+install-test: $(VENV)/.installed-test $(VENDOR)/cytoscape.min.js
 
 system-deps:
 	bash scripts/install-system-deps.sh
@@ -37,4 +44,4 @@ test: install-test system-deps
 	if [ $$rc -eq 5 ]; then echo "make test: no test ran - failing"; exit 1; fi; exit $$rc
 
 clean:
-	rm -rf $(VENV) peerscope-data test-artifacts .pytest_cache
+	rm -rf $(VENV) peerscope-data test-artifacts .pytest_cache node_modules $(VENDOR)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import orjson
 
+from peerscope.derive.graph import GraphBuildReport, build_graph
 from peerscope.derive.integrity.graph import GraphCheckReport, run_graph_checks
 from peerscope.derive.profile_counts import CollaborationRule, RefreshReport, refresh_profile_counts
 from peerscope.derive.topics.run import TopicsReport, derive_topics
@@ -312,6 +313,7 @@ class GraphDeriveReport:
     citations_linked: int
     derived: DeriveReport
     topics: TopicsReport
+    graph: GraphBuildReport
     integrity: GraphCheckReport
     trust: TrustRunReport
 
@@ -319,15 +321,16 @@ class GraphDeriveReport:
 def derive_graph(store: Store, rule: CollaborationRule = CollaborationRule(), *, trust_progress: Callable[[int], None] | None = None,
                  trust_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
     """Everything that derives from the graph, in order: references linked to works now in it,
-    profile counts and the title index, topics for works that came without any, the graph-level
-    integrity checks, then the trust snapshots (which read those flags). Each step skips what
-    its inputs leave unchanged, except topics, which are derived afresh."""
+    profile counts and the title index, topics for works that came without any, the research
+    graph's edges, the graph-level integrity checks, then the trust snapshots (which read those
+    flags). Each step skips what its inputs leave unchanged, except topics, derived afresh."""
     linked = Writer(store).link_citations()
     derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
     topics = derive_topics(store)
+    graph = build_graph(store)
     integrity = run_graph_checks(store)
     trust = derive_trust(store, progress=trust_progress, total=trust_total)
-    return GraphDeriveReport(linked, derived, topics, integrity, trust)
+    return GraphDeriveReport(linked, derived, topics, graph, integrity, trust)
 
 
 # --- streams -----------------------------------------------------------------------------------

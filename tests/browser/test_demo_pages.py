@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from support.phone import phone_page
-from support.server import run_uvicorn
 
-from peerscope.config import Settings
-from peerscope.demo import build_demo
-from peerscope.serve.app import create_app
 from peerscope.store import queries
 from peerscope.store import trust as store_trust
 from peerscope.store.db import Store
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
-    data_dir = tmp_path_factory.mktemp("demo")
-    settings = Settings(data_dir=data_dir)
-    build_demo(settings, works=600, seed=11, end_date=date(2026, 6, 30))
-    store = Store(settings.resolved_database_url)
-    with run_uvicorn(create_app(settings, store=store)) as base:
-        yield base, store
-    store.dispose()
 
 
 def test_profile_page_shows_what_a_reader_needs(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from peerscope.cli.eval import eval_group
 from peerscope.cli.export import export, rebuild  # also adds `ingest jsonl`
 from peerscope.cli.index import index
 from peerscope.cli import integrity  # noqa: F401  (adds `derive integrity`)
+from peerscope.cli import graph  # noqa: F401  (adds `derive graph` and `bench graph`)
 from peerscope.cli.ingest import ingest
 from peerscope.cli.resolve import resolve
 from peerscope.cli.serve import demo, serve

@@ -22,7 +22,8 @@ from peerscope.pipeline import derive_graph
 def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Link references to works now in the graph, recompute profile counts (skipping authors
     whose inputs are unchanged), rebuild the title index, run the graph-level integrity checks
-    and score the trust snapshots whose inputs changed. A subcommand runs one derive step alone."""
+    and score the trust snapshots whose inputs changed; derive topics for works that came without
+    any and rebuild the research graph. A subcommand runs one derive step alone."""
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_from(data_dir, database_url)
@@ -31,7 +32,7 @@ def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, 
     with LateProgress("trust") as bar:
         report = derive_graph(store, rule, trust_progress=bar.advance, trust_total=bar.start)
     out = {**asdict(report.derived.profiles), "citations_linked": report.citations_linked, "titles_indexed": report.derived.titles_indexed,
-           "topics": asdict(report.topics), "integrity": asdict(report.integrity), "trust": asdict(report.trust)}
+           "topics": asdict(report.topics), "graph": asdict(report.graph), "integrity": asdict(report.integrity), "trust": asdict(report.trust)}
     emit(out, as_json, _human)
 
 

@@ -31,6 +31,7 @@ def _serve(settings: Settings, store: Store) -> None:
     click.echo(f"Peerscope serving {store.describe()} at {base}/", err=True)
     if author is not None:
         click.echo(f"  a researcher profile: {base}/authors/{public_id('author', author)}", err=True)
+        click.echo(f"  their research graph: {base}/graph/{public_id('author', author)}", err=True)
     click.echo(f"  daily papers: {base}/daily   API: {base}/api/works   OpenAPI: {base}/api/openapi.json", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
 

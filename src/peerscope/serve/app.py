@@ -15,7 +15,9 @@ from peerscope.config import Settings
 from peerscope.errors import InputError, NotFound, PeerscopeError
 from peerscope.index.service import service_for
 from peerscope.index.titles import DatabaseTitleIndex
+from peerscope.serve.api.graph import router as graph_api_router
 from peerscope.serve.api.routes import router as api_router
+from peerscope.serve.web.graph import router as graph_web_router
 from peerscope.serve.web.routes import router as web_router
 from peerscope.serve.web.topics import router as topics_router
 from peerscope.serve.web.routes import render_error_page
@@ -100,7 +102,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return render_error_page(request, exc.status_code, str(exc.detail))
 
     app.include_router(api_router, prefix="/api")
+    app.include_router(graph_api_router, prefix="/api")
     app.include_router(web_router)
     app.include_router(topics_router)
+    app.include_router(graph_web_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -583,4 +583,37 @@ class TopicCluster(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, autoincrement=False)
     terms: Mapped[str] = mapped_column(Text)  # JSON list, strongest first
     works_count: Mapped[int] = mapped_column(Integer)
+
+
+class GraphEdge(Base):
+    """Derived: one weighted edge of the research graph, stored once from each end so the
+    strongest neighbours of any node are one index range away. ``evidence`` (JSON) holds the
+    facts the edge rests on (joint works, shared references, a topic score …); the years bound
+    the works behind it, NULL when no year applies."""
+
+    __tablename__ = "graph_edges"
+    __table_args__ = (
+        Index("ix_graph_edges_rank", "src_kind", "src_id", "dst_kind", "weight"),
+        {"sqlite_with_rowid": False},
+    )
+    src_kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    src_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    dst_kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    dst_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)
+    year_min: Mapped[int | None] = mapped_column(Integer)
+    year_max: Mapped[int | None] = mapped_column(Integer)
+
+
+class GraphBuild(Base):
+    """The graph derivation last run: its code version, the hash of its inputs, what it wrote."""
+
+    __tablename__ = "graph_builds"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code_version: Mapped[str] = mapped_column(String(32))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    edges: Mapped[str] = mapped_column(Text)  # JSON: edge rows written, by kind
+    seconds: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -19,6 +19,7 @@ from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import lookup, public_id
 from peerscope.serve.web import search
 from peerscope.serve.web.filters import day_url
+from peerscope.serve.web.graph import profile_panel
 from peerscope.serve.web.views import (
     PER_PAGE,
     Pager,
@@ -122,6 +123,7 @@ def author_page(request: Request, ident: str, store: StoreDep, page: PageParam =
         other_coauthors=others,
         external_ids=[i for i in profile.ids if i.scheme != "orcid"],
         flags=store_documents.flags_for(store, "author", profile.id),
+        nearby=profile_panel(store, profile.id),
         **_trust_context(store, profile.id),
     )
 

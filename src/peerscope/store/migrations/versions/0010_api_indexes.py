@@ -1,14 +1,14 @@
 """indexes for the OpenAlex-compatible lists: filter + group_by + sort on works
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 00:30:00
 """
 from alembic import op
 
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,221 @@
+/* The research graph explorer: draws /api/graph/{id} with Cytoscape.js (served from our own
+   static files). Pan and zoom, a click grows a node's neighbourhood, a double click opens its
+   page; filters by kind and year, search, the shortest path between two nodes, and flags and
+   verification levels on the nodes. The page lists the same graph for readers without JS. */
+(function () {
+  "use strict";
+  var root = document.getElementById("graph-explorer");
+  if (!root || typeof window.cytoscape !== "function") { return; }
+  var started = performance.now();
+  var canvas = document.getElementById("graph-canvas");
+  var details = document.getElementById("graph-details");
+  var filters = document.getElementById("graph-filters");
+  var searchForm = document.getElementById("graph-search");
+  var pathBox = document.getElementById("graph-path");
+  var pathText = document.getElementById("graph-path-text");
+  var COLOURS = { work: "#0b5cad", author: "#b3541e", topic: "#2e7d32", institution: "#6a3d9a", source: "#8a6d00" };
+  var LEVEL_RING = { L0: 0, L1: 2, L2: 4, L3: 7 };
+  var pathEnds = { from: null, to: null };
+  var cy = null;
+
+  function shortLabel(n) {
+    var text = n.label.length > 42 ? n.label.slice(0, 40) + "…" : n.label;
+    if (n.verification_level) { text += " · " + n.verification_level; }
+    if (n.open_flags || n.retracted) { text += " ⚑"; }
+    return text;
+  }
+
+  function toElements(data) {
+    var out = [];
+    data.nodes.forEach(function (n) {
+      out.push({ group: "nodes", data: {
+        // far nodes are drawn without a label (measuring thousands of labels is most of a first
+        // render); a selected node shows its label
+        id: n.id, kind: n.kind, label: n.label, short: n.hop < 2 ? shortLabel(n) : "", full: shortLabel(n), url: n.url, hop: n.hop, year: n.year,
+        colour: COLOURS[n.kind] || "#666666", size: n.hop === 0 ? 34 : (n.hop === 1 ? 20 : 12),
+        level: n.verification_level || "", ring: LEVEL_RING[n.verification_level] || 0, trust: n.trust_score,
+        flags: n.open_flags, flagged: (n.open_flags > 0 || n.retracted) ? 1 : 0, retracted: n.retracted, detail: n.detail || ""
+      } });
+    });
+    data.edges.forEach(function (e) {
+      out.push({ group: "edges", data: {
+        id: e.source + ">" + e.target + ":" + e.kind, source: e.source, target: e.target, kind: e.kind,
+        weight: e.weight, width: 0.5 + 3 * e.weight, reason: e.reason, y0: e.year_min, y1: e.year_max
+      } });
+    });
+    return out;
+  }
+
+  // rings by hop, placed here rather than by a layout pass: a few thousand nodes draw at once
+  function placeInRings(elements) {
+    var rings = {};
+    elements.forEach(function (el) { if (el.group === "nodes") { (rings[el.data.hop] = rings[el.data.hop] || []).push(el); } });
+    var radius = 0;
+    Object.keys(rings).sort().forEach(function (hop) {
+      var ring = rings[hop], gap = hop === "1" ? 44 : 16;
+      radius = hop === "0" ? 0 : Math.max(radius + 160, ring.length * gap / (2 * Math.PI));
+      ring.forEach(function (el, i) {
+        var angle = 2 * Math.PI * i / ring.length;
+        el.position = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+      });
+    });
+    return elements;
+  }
+
+  var style = [
+    { selector: "node", style: {
+      "background-color": "data(colour)",
+      "label": "data(short)", "font-size": 9, "min-zoomed-font-size": 7, "color": "#1a1d21",
+      "text-outline-color": "#ffffff", "text-outline-width": 2, "text-valign": "bottom", "text-margin-y": 3,
+      "width": "data(size)", "height": "data(size)",
+      "border-width": "data(ring)", "border-color": "#1a1d21"
+    } },
+    { selector: "node[kind = 'work']", style: { "shape": "round-rectangle" } },
+    { selector: "node[kind = 'topic']", style: { "shape": "diamond" } },
+    { selector: "node[kind = 'institution']", style: { "shape": "hexagon" } },
+    { selector: "node[kind = 'source']", style: { "shape": "triangle" } },
+    { selector: "node[flagged = 1]", style: { "border-width": 3, "border-color": "#c62828", "border-style": "dashed" } },
+    { selector: "edge", style: {
+      "width": "data(width)", "line-color": "#9aa5b1", "opacity": 0.7,
+      "curve-style": "haystack"
+    } },
+    { selector: ":selected", style: { "border-width": 4, "border-color": "#f9a825", "border-style": "solid", "label": "data(full)" } },
+    { selector: ".on-path", style: { "line-color": "#f9a825", "width": 5, "opacity": 1, "z-index": 10 } },
+    { selector: "node.on-path", style: { "border-width": 5, "border-color": "#f9a825" } },
+    { selector: ".faded", style: { "opacity": 0.15 } },
+    { selector: ".filtered", style: { "display": "none" } }
+  ];
+
+  function say(html) { details.innerHTML = html; }
+  function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+
+  function showDetails(node) {
+    var d = node.data();
+    var facts = [d.kind + (d.detail ? " · " + d.detail : ""), d.year ? "year " + d.year : "", d.level ? "verification " + d.level : "",
+      d.trust != null ? "trust " + d.trust : "", d.flags ? d.flags + " open flag" + (d.flags === 1 ? "" : "s") : "", d.retracted ? "retracted" : ""]
+      .filter(Boolean).join(" · ");
+    var reasons = node.connectedEdges(":visible").sort(function (a, b) { return b.data("weight") - a.data("weight"); }).slice(0, 6)
+      .map(function (e) {
+        var other = e.source().id() === d.id ? e.target() : e.source();
+        return "<li>" + esc(e.data("kind").replace("_", " ")) + " · " + esc(other.data("label")) + ": " + esc(e.data("reason")) + "</li>";
+      }).join("");
+    say("<h2 class=\"explorer__title\">" + esc(d.label) + "</h2><p class=\"note\">" + esc(facts) + "</p>" +
+      "<p><a class=\"button\" id=\"graph-open\" href=\"" + esc(d.url) + "\">Open page</a></p>" +
+      "<p><button class=\"button button--quiet\" type=\"button\" data-path=\"from\">Path from here</button> " +
+      "<button class=\"button button--quiet\" type=\"button\" data-path=\"to\">Path to here</button></p>" +
+      (reasons ? "<ul class=\"explorer__reasons\">" + reasons + "</ul>" : ""));
+    details.querySelectorAll("[data-path]").forEach(function (b) {
+      b.addEventListener("click", function () { pathEnds[b.getAttribute("data-path")] = d.id; drawPath(); });
+    });
+  }
+
+  function kindsShown() {
+    return Array.prototype.map.call(filters.querySelectorAll("input[name=kinds]:checked"), function (i) { return i.value; });
+  }
+
+  function yearBounds() {
+    var y0 = parseInt(document.getElementById("year-from").value, 10), y1 = parseInt(document.getElementById("year-to").value, 10);
+    return [isNaN(y0) ? -Infinity : y0, isNaN(y1) ? Infinity : y1];
+  }
+
+  function applyFilters() {
+    var kinds = kindsShown(), years = yearBounds();
+    cy.batch(function () {
+      cy.nodes().forEach(function (n) {
+        var y = n.data("year");
+        var out = n.data("hop") !== 0 && (kinds.indexOf(n.data("kind")) < 0 || (y != null && (y < years[0] || y > years[1])));
+        n.toggleClass("filtered", out);
+      });
+      cy.edges().forEach(function (e) {
+        var y0 = e.data("y0"), y1 = e.data("y1");
+        e.toggleClass("filtered", (y1 != null && y1 < years[0]) || (y0 != null && y0 > years[1]));
+      });
+    });
+    root.dataset.visibleNodes = String(cy.nodes(":visible").length);
+  }
+
+  function drawPath() {
+    cy.elements().removeClass("on-path faded");
+    pathBox.hidden = false;
+    if (!pathEnds.from || !pathEnds.to) {
+      pathText.textContent = pathEnds.from ? "From " + cy.getElementById(pathEnds.from).data("label") + ": now choose \"Path to here\" on another node." :
+        "To " + cy.getElementById(pathEnds.to).data("label") + ": now choose \"Path from here\" on another node.";
+      return;
+    }
+    var found = cy.elements(":visible").aStar({ root: cy.getElementById(pathEnds.from), goal: cy.getElementById(pathEnds.to) });
+    if (!found.found) { pathText.textContent = "No path between these nodes in the graph drawn."; return; }
+    cy.elements().addClass("faded");
+    found.path.removeClass("faded").addClass("on-path");
+    pathText.textContent = found.path.nodes().map(function (n) { return n.data("label"); }).join(" → ");
+    root.dataset.pathLength = String(found.path.nodes().length);
+  }
+
+  function expand(node) {
+    if (node.data("expanded")) { return; }
+    node.data("expanded", 1);
+    var url = "/api/graph/" + encodeURIComponent(node.id()) + "?depth=1&limit=" + root.dataset.limit + "&kinds=" + root.dataset.kinds;
+    fetch(url, { headers: { Accept: "application/json" } }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      if (!data) { return; }
+      var hop = (node.data("hop") || 0) + 1;
+      var fresh = data.nodes.filter(function (n) { return cy.getElementById(n.id).empty(); });
+      var centre = node.position(), radius = 60 + fresh.length * 4;
+      var added = toElements({ nodes: fresh.map(function (n) { return Object.assign({}, n, { hop: Math.min(hop, 2) }); }), edges: [] });
+      added.forEach(function (el, i) {
+        var angle = 2 * Math.PI * i / Math.max(1, added.length);
+        el.position = { x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) };
+      });
+      var edges = toElements({ nodes: [], edges: data.edges }).filter(function (el) {  // each edge once, whichever end drew it first
+        return cy.getElementById(el.data.id).empty() && cy.getElementById(el.data.target + ">" + el.data.source + ":" + el.data.kind).empty();
+      });
+      cy.add(added.concat(edges));
+      applyFilters();
+      root.dataset.expanded = String((parseInt(root.dataset.expanded || "0", 10)) + 1);
+      root.dataset.nodes = String(cy.nodes().length);
+      showDetails(node);
+    });
+  }
+
+  function find(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) { return; }
+    var hit = cy.nodes(":visible").filter(function (n) { return n.id().toLowerCase() === q || n.data("label").toLowerCase().indexOf(q) >= 0; });
+    if (hit.empty()) { say("<p class=\"note\">No node drawn matches “" + esc(text) + "”.</p>"); return; }
+    var n = hit[0];
+    cy.elements().unselect();
+    n.select();
+    cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 1.2) }, { duration: 200 });
+    showDetails(n);
+  }
+
+  function start(data) {
+    root.dataset.fetchMs = String(Math.round(performance.now() - started));
+    document.getElementById("graph-fallback").remove();
+    cy = window.cytoscape({
+      container: canvas, elements: placeInRings(toElements(data)), style: style, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+      textureOnViewport: data.nodes.length > 800, hideEdgesOnViewport: data.nodes.length > 800, pixelRatio: 1,
+      layout: { name: "preset", fit: true, padding: 20 }
+    });
+    cy.one("render", function () {
+      root.dataset.renderMs = String(Math.round(performance.now() - started));
+      root.dataset.nodes = String(cy.nodes().length);
+      root.dataset.ready = "1";
+      root.graph = cy;  // the drawing, for the browser tests and the console
+    });
+    cy.on("tap", "node", function (evt) { showDetails(evt.target); expand(evt.target); });
+    cy.on("dbltap", "node", function (evt) { window.location.assign(evt.target.data("url")); });
+    filters.addEventListener("change", function (evt) {
+      if (evt.target.name === "kinds" || evt.target.name === "year_from" || evt.target.name === "year_to") { applyFilters(); }
+    });
+    searchForm.hidden = false;
+    searchForm.addEventListener("submit", function (evt) { evt.preventDefault(); find(document.getElementById("graph-search-input").value); });
+    document.getElementById("graph-path-clear").addEventListener("click", function () {
+      pathEnds = { from: null, to: null }; cy.elements().removeClass("on-path faded"); pathBox.hidden = true;
+    });
+    applyFilters();
+  }
+
+  fetch(root.dataset.api, { headers: { Accept: "application/json" } })
+    .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+    .then(start)
+    .catch(function (err) { say("<p class=\"note\">The drawing could not load (" + esc(err.message) + "); the graph is listed below.</p>"); });
+}());

@@ -1,0 +1,120 @@
+"""The research graph explorer and the profile's graph panel on the demo, in headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peerscope.serve.web.graph import VENDOR_JS
+from peerscope.store import queries
+from peerscope.store.db import Store
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def drawing_library() -> None:
+    if not VENDOR_JS.is_file():
+        pytest.fail(f"{VENDOR_JS} is missing: run `make install` (it copies Cytoscape.js from npm)", pytrace=False)
+
+
+def _ready(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#graph-explorer[data-ready='1']")
+
+
+def _count(page, selector: str) -> int:  # type: ignore[no-untyped-def]
+    return page.evaluate(f"document.getElementById('graph-explorer').graph.nodes({selector!r}).length")
+
+
+def test_profile_panel_opens_the_explorer(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    author = queries.busiest_author(store)
+    page.goto(f"{base}/authors/PA{author}")
+    panel = page.locator("section.panel--graph")
+    for heading in ("Papers", "People", "Topics"):
+        assert panel.get_by_role("heading", name=heading).count() == 1
+    assert panel.locator("ul.nearby a").count() >= 6
+    assert "joint work" in panel.inner_text()
+    panel.screenshot(path=str(artifacts_dir / "profile-graph-panel.png"))
+    panel.get_by_role("link", name="Open full explorer").click()
+    page.wait_for_url(f"**/graph/PA{author}")
+    _ready(page)
+    assert _count(page, "") > 20
+
+
+def test_explorer_loads_expands_filters_finds_and_navigates(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    author = queries.busiest_author(store)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{base}/graph/PA{author}?depth=1&limit=12")
+    _ready(page)
+    before = _count(page, "")
+    assert before > 5
+    assert page.locator("#graph-fallback").count() == 0, "the no-JS note gives way to the drawing"
+    page.screenshot(path=str(artifacts_dir / "explorer.png"), full_page=True)
+
+    # expand: click a first-ring co-author on the canvas
+    box = page.locator("#graph-canvas").bounding_box()
+    target = page.evaluate("""() => { const cy = document.getElementById('graph-explorer').graph;
+        const n = cy.nodes("[kind = 'author'][hop = 1]")[0]; const p = n.renderedPosition(); return {id: n.id(), x: p.x, y: p.y}; }""")
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    page.wait_for_selector("#graph-explorer[data-expanded='1']")
+    assert _count(page, "") > before, "the clicked node's neighbourhood was added"
+    assert page.locator("#graph-details h2").inner_text().strip() == page.evaluate(
+        f"document.getElementById('graph-explorer').graph.getElementById({target['id']!r}).data('label')")
+    page.screenshot(path=str(artifacts_dir / "explorer-expanded.png"), full_page=True)
+
+    # filter: hide people; only the centre stays among them
+    page.get_by_label("People").uncheck()
+    assert _count(page, "[kind = 'author']:visible") == 1
+    page.get_by_label("People").check()
+    assert _count(page, "[kind = 'author']:visible") > 1
+    page.fill("#year-from", "2100")
+    page.dispatch_event("#year-from", "change")
+    assert _count(page, "[kind = 'work']:visible") == 0
+    page.fill("#year-from", "")
+    page.dispatch_event("#year-from", "change")
+
+    # search a node by part of its label, then the path from it to the centre
+    work = page.evaluate("document.getElementById('graph-explorer').graph.nodes(\"[kind = 'work']\")[0].data()")
+    page.fill("#graph-search-input", work["label"][:25])
+    page.locator("#graph-search button").click()
+    assert page.locator("#graph-details h2").inner_text().strip() == work["label"]
+    page.get_by_role("button", name="Path from here").click()
+    page.evaluate(f"document.getElementById('graph-explorer').graph.getElementById('PA{author}').emit('tap')")
+    page.get_by_role("button", name="Path to here").click()
+    page.wait_for_selector("#graph-explorer[data-path-length]")
+    assert int(page.get_attribute("#graph-explorer", "data-path-length")) >= 2
+    assert "→" in page.locator("#graph-path-text").inner_text()
+    page.screenshot(path=str(artifacts_dir / "explorer-path.png"), full_page=True)
+
+    # click through to the work's page
+    page.fill("#graph-search-input", work["id"])
+    page.locator("#graph-search button").click()
+    page.locator("#graph-open").click()
+    page.wait_for_url(f"**{work['url']}")
+    assert page.locator("h1").inner_text().strip() == work["label"]
+    assert not errors, errors
+
+
+def test_explorer_reads_as_a_list_without_javascript(demo_site: tuple[str, Store], browser, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    base, store = demo_site
+    author = queries.busiest_author(store)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/graph/PA{author}")
+        assert "needs JavaScript" in page.locator("#graph-fallback").inner_text()
+        listed = page.locator("#graph-list li a")
+        assert listed.count() > 20
+        page.get_by_label("Topics").uncheck()  # the filter form still works, as a plain GET
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_load_state()
+        assert "kinds=" in page.url and "kinds=topic" not in page.url
+        assert "Topics (" not in page.locator("#graph-list").inner_text()
+        page.screenshot(path=str(artifacts_dir / "explorer-no-js.png"), full_page=True)
+    finally:
+        context.close()
