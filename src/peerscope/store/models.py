@@ -583,6 +583,7 @@ class TopicCluster(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, autoincrement=False)
     terms: Mapped[str] = mapped_column(Text)  # JSON list, strongest first
     works_count: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class GraphEdge(Base):

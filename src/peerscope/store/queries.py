@@ -231,7 +231,7 @@ def get_work(store: Store, work_id: int) -> WorkDetail | None:
             )
         )
         topics = tuple(
-            TopicView(tid, name, level, score=score, lineage=_lineage(conn, parent))
+            TopicView(tid, name, level, score=score, lineage=lineage_of(conn, parent))
             for tid, name, level, parent, score in conn.execute(
                 select(T.c.id, T.c.display_name, T.c.level, T.c.parent_id, WT.c.score)
                 .select_from(WT.join(T, T.c.id == WT.c.topic_id))
@@ -292,7 +292,8 @@ def get_work(store: Store, work_id: int) -> WorkDetail | None:
         )
 
 
-def _lineage(conn: Connection, parent_id: int | None) -> tuple[Ref, ...]:
+def lineage_of(conn: Connection, parent_id: int | None) -> tuple[Ref, ...]:
+    """The ancestors of a topic whose parent is ``parent_id``, root first (at most 6)."""
     chain: list[Ref] = []
     while parent_id is not None and len(chain) < 6:
         row = conn.execute(select(T.c.id, T.c.display_name, T.c.parent_id).where(T.c.id == parent_id)).first()

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Integer, delete, desc, func, insert, literal,
 from peerscope.store.bulk import insert_rows
 from peerscope.store.db import Store
 from peerscope.store.models import Author, Authorship, ExternalIdRow, Topic, TopicCluster, Work, WorkTopic, WorkTopicAssignment
+from peerscope.store.queries import lineage_of
 from peerscope.store.views import Ref
 
 CHUNK = 500
@@ -127,14 +128,7 @@ def topic_page(store: Store, topic_id: int, works_limit: int = 10, authors_limit
         row = conn.execute(select(T.c.id, T.c.display_name, T.c.level, T.c.parent_id).where(T.c.id == topic_id)).first()
         if row is None:
             return None
-        lineage: list[Ref] = []
-        parent = row.parent_id
-        while parent is not None and len(lineage) < 6:
-            p = conn.execute(select(T.c.id, T.c.display_name, T.c.parent_id).where(T.c.id == parent)).first()
-            if p is None:
-                break
-            lineage.append(Ref(p.id, p.display_name))
-            parent = p.parent_id
+        lineage = lineage_of(conn, row.parent_id)
         counts = dict(conn.execute(select(tw.c.topic_id, func.count()).where(tw.c.topic_id.in_(select(T.c.id).where(T.c.parent_id == topic_id))).group_by(tw.c.topic_id)).all())
         children = sorted(((Ref(i, n), int(counts.get(i, 0))) for i, n in conn.execute(select(T.c.id, T.c.display_name).where(T.c.parent_id == topic_id))),
                           key=lambda c: (-c[1], c[0].name))
@@ -155,7 +149,7 @@ def topic_page(store: Store, topic_id: int, works_limit: int = 10, authors_limit
         code = conn.execute(select(E.c.value).where(E.c.entity_kind == "topic", E.c.scheme == "arxiv", E.c.entity_id == topic_id)).scalar()
         terms = conn.execute(select(TC.c.terms).where(TC.c.topic_id == topic_id)).scalar()
     return TopicPage(
-        int(row.id), row.display_name, row.level, tuple(reversed(lineage)), tuple(children), int(total), int(derived or 0),
+        int(row.id), row.display_name, row.level, lineage, tuple(children), int(total), int(derived or 0),
         tuple((int(y), int(c)) for y, c in by_year), tuple(int(i) for i in top),
         tuple((Ref(int(i), name), int(c)) for i, name, c in authors), code, tuple(orjson.loads(terms)) if terms else (),
     )
