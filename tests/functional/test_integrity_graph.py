@@ -17,6 +17,7 @@ from peerscope.pipeline import ingest_openalex
 from peerscope.serve.app import create_app
 from peerscope.store import documents as store_documents
 from peerscope.store.db import Store
+from peerscope.store.writer import Writer
 
 
 def _work(n: int, year: int, authors: list[tuple[str, str]], refs: list[int] = (), retracted: bool = False, abstract: str | None = None) -> dict:  # type: ignore[assignment]
@@ -82,7 +83,7 @@ def built(store: Store, tmp_path: Path, works: list[dict]) -> None:
     path = tmp_path / "works.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(w) for w in works) + b"\n")
     ingest_openalex(store, [path])
-    run("derive", "--database-url", store.describe(), "--json")  # links every citation
+    Writer(store).link_citations()  # what `peerscope derive` does first; it would run the checks too
 
 
 def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, tmp_path: Path) -> None:
