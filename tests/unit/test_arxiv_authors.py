@@ -7,6 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from peerscope.normalize.arxiv import SplitAuthor, split_authors
+from peerscope.normalize.text import repair_mojibake
 
 
 def names(text: str) -> list[str]:
@@ -95,9 +96,11 @@ def test_unbalanced_parentheses_do_not_swallow_the_list() -> None:
 
 _SUFFIX_WORDS = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd", "and", "et", "al", "al.", "others"}
 _letters = st.characters(categories=["Lu", "Ll", "Lo"], exclude_characters="()[]{},;:&")
-_token = st.text(alphabet=_letters, min_size=1, max_size=10).filter(lambda t: t.lower() not in _SUFFIX_WORDS)
+# tokens that read as mis-decoded UTF-8 ("Âª") are repaired on the way in (normalize/text.py), so
+# they would not come back as written: the splitting properties use text that is not a garble
+_token = st.text(alphabet=_letters, min_size=1, max_size=10).filter(lambda t: t.lower() not in _SUFFIX_WORDS and repair_mojibake(t) == t)
 _initial = st.builds(lambda c: f"{c}.", st.characters(categories=["Lu"]))
-_name = st.lists(st.one_of(_token, _initial), min_size=1, max_size=4).map(" ".join).filter(lambda n: n.lower() not in _SUFFIX_WORDS)
+_name = st.lists(st.one_of(_token, _initial), min_size=1, max_size=4).map(" ".join).filter(lambda n: n.lower() not in _SUFFIX_WORDS and repair_mojibake(n) == n)
 _affiliation = st.lists(st.one_of(_token, st.sampled_from(["and", "of", "&", ",", "-"])), min_size=1, max_size=6).map(" ".join).filter(
     lambda a: a.split()[0].lower() not in {"and", "for", "with", "eds", "ed", "editor", "editors", "on"} and a.strip(" ,;") == a and a.strip()
 )

@@ -46,6 +46,8 @@ class ParsedQuery:
         words = self.words[:-1] if self.prefix_word else self.words
         parts = [f'+"{w}"' for w in words]
         parts += ['+"' + " ".join(p) + '"' for p in self.phrases]
+        if not parts and not self.prefix_word:
+            return ""  # exclusions alone select nothing (the index refuses such a query)
         parts += [f'-"{w}"' for w in self.excluded]
         return " ".join(parts)
 
