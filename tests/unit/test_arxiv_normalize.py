@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from peerscope.errors import InputError
@@ -275,6 +275,7 @@ _word = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_
 
 @given(parts=st.lists(_word, min_size=1, max_size=8), gaps=st.lists(st.sampled_from([" ", "  ", "\n", "\t ", "\n   "]), min_size=8, max_size=8))
 def test_title_whitespace_is_collapsed_and_text_kept(parts: list[str], gaps: list[str]) -> None:
+    assume(repair_mojibake(" ".join(parts)) == " ".join(parts))  # a garble across words is repaired, not kept
     from xml.sax.saxutils import escape
 
     written = gaps[0] + "".join(p + g for p, g in zip(parts, gaps[1:] + gaps[:1]))
