@@ -71,6 +71,8 @@ def test_explorer_loads_expands_filters_finds_and_navigates(demo_site: tuple[str
     page.get_by_label("People").uncheck()
     assert _count(page, "[kind = 'author']:visible") == 1
     page.get_by_label("People").check()
+    # the filter redraws asynchronously: wait for the people to come back rather than count at once
+    page.wait_for_function("document.getElementById('graph-explorer').graph.nodes(\"[kind = 'author']:visible\").length > 1", timeout=15_000)
     assert _count(page, "[kind = 'author']:visible") > 1
     page.fill("#year-from", "2100")
     page.dispatch_event("#year-from", "change")
