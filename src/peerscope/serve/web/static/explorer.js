@@ -86,6 +86,13 @@
     { selector: ".filtered", style: { "display": "none" } }
   ];
 
+  // what the filters leave drawn. Read from the "filtered" class, not the ":visible" selector:
+  // Cytoscape recomputes an element's style (and so its visibility) lazily, on the next frame
+  function drawn() {
+    var nodes = cy.nodes().not(".filtered");
+    return nodes.union(nodes.edgesWith(nodes).not(".filtered"));
+  }
+
   function say(html) { details.innerHTML = html; }
   function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
 
@@ -94,7 +101,7 @@
     var facts = [d.kind + (d.detail ? " · " + d.detail : ""), d.year ? "year " + d.year : "", d.level ? "verification " + d.level : "",
       d.trust != null ? "trust " + d.trust : "", d.flags ? d.flags + " open flag" + (d.flags === 1 ? "" : "s") : "", d.retracted ? "retracted" : ""]
       .filter(Boolean).join(" · ");
-    var reasons = node.connectedEdges(":visible").sort(function (a, b) { return b.data("weight") - a.data("weight"); }).slice(0, 6)
+    var reasons = node.connectedEdges().intersection(drawn()).sort(function (a, b) { return b.data("weight") - a.data("weight"); }).slice(0, 6)
       .map(function (e) {
         var other = e.source().id() === d.id ? e.target() : e.source();
         return "<li>" + esc(e.data("kind").replace("_", " ")) + " · " + esc(other.data("label")) + ": " + esc(e.data("reason")) + "</li>";
@@ -131,7 +138,7 @@
         e.toggleClass("filtered", (y1 != null && y1 < years[0]) || (y0 != null && y0 > years[1]));
       });
     });
-    root.dataset.visibleNodes = String(cy.nodes(":visible").length);
+    root.dataset.visibleNodes = String(drawn().nodes().length);
   }
 
   function drawPath() {
@@ -142,7 +149,7 @@
         "To " + cy.getElementById(pathEnds.to).data("label") + ": now choose \"Path from here\" on another node.";
       return;
     }
-    var found = cy.elements(":visible").aStar({ root: cy.getElementById(pathEnds.from), goal: cy.getElementById(pathEnds.to) });
+    var found = drawn().aStar({ root: cy.getElementById(pathEnds.from), goal: cy.getElementById(pathEnds.to) });
     if (!found.found) { pathText.textContent = "No path between these nodes in the graph drawn."; return; }
     cy.elements().addClass("faded");
     found.path.removeClass("faded").addClass("on-path");
@@ -178,7 +185,7 @@
   function find(text) {
     var q = text.trim().toLowerCase();
     if (!q) { return; }
-    var hit = cy.nodes(":visible").filter(function (n) { return n.id().toLowerCase() === q || n.data("label").toLowerCase().indexOf(q) >= 0; });
+    var hit = drawn().nodes().filter(function (n) { return n.id().toLowerCase() === q || n.data("label").toLowerCase().indexOf(q) >= 0; });
     if (hit.empty()) { say("<p class=\"note\">No node drawn matches “" + esc(text) + "”.</p>"); return; }
     var n = hit[0];
     cy.elements().unselect();
