@@ -19,15 +19,6 @@ from peerscope.sources.http import PoliteClient
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crossref"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
 @pytest.fixture
 def api(server: HTTPServer) -> Iterator[tuple[HTTPServer, PoliteClient]]:
     server.clear()

@@ -91,15 +91,6 @@ def test_day_of() -> None:
 # -- the API through a local server -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
 @pytest.fixture
 def httpserver(server: HTTPServer) -> HTTPServer:
     server.clear()

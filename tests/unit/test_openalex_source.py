@@ -195,15 +195,6 @@ def test_merged_id_normalisation_and_its_faults() -> None:
 # -- the API -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
 @pytest.fixture
 def api(server: HTTPServer) -> Iterator[tuple[HTTPServer, PoliteClient]]:
     server.clear()

@@ -124,15 +124,6 @@ ADA = "0000-0002-1825-0097"
 BO = "0000-0001-5109-3700"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
 @pytest.fixture
 def httpserver(server: HTTPServer) -> HTTPServer:
     server.clear()

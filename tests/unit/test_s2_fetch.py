@@ -16,15 +16,6 @@ from peerscope.sources import semanticscholar as s2
 from peerscope.sources.http import PoliteClient
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
 @pytest.fixture
 def api(server: HTTPServer) -> Iterator[tuple[HTTPServer, PoliteClient]]:
     server.clear()
