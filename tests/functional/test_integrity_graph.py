@@ -93,7 +93,8 @@ def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, 
     works, authors = ids(store, "work", "W99"), ids(store, "author", "A99")
 
     target = store_documents.flags_for(store, "work", works["W990002"])
-    assert [f.kind for f in target] == ["citation_anomaly"] and target[0].severity == "medium" and target[0].role == "subject"
+    # a burst and a co-author cluster are both about how others cite: low
+    assert [f.kind for f in target] == ["citation_anomaly"] and target[0].severity == "low" and target[0].role == "subject"
     evidence = {e["kind"]: e for e in target[0].evidence}
     assert evidence["burst"]["year"] == 2021 and evidence["burst"]["citations"] == 12 and evidence["burst"]["by_year"] == {"2020": 1, "2021": 12}
     assert evidence["coauthor_cluster"]["self_citations"] == 4 and evidence["coauthor_cluster"]["cluster_citations"] == 8
@@ -105,6 +106,7 @@ def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, 
     assert {(f.kind, f.role) for f in rhea} == {("citation_anomaly", "subject"), ("citation_anomaly", "byline")}
     own = next(f for f in rhea if f.role == "subject")
     assert [e["kind"] for e in own.evidence] == ["coauthor_cluster"] and own.evidence[0]["cluster"] == ["Roland Ring", "Rosa Ring"]
+    assert own.severity == "low"  # co-authors citing the author's works: shown, low
     assert own.evidence[0]["cluster_citations"] == 8 and own.evidence[0]["citations"] == 13
 
     burst = store_documents.flags_for(store, "work", works["W990040"])
@@ -112,6 +114,7 @@ def test_citation_anomalies_and_notices_are_flagged_with_evidence(store: Store, 
     assert kinds["self_citation_share"]["score"] == 1.0 and kinds["self_citation_share"]["self_citations"] == 11 and kinds["burst"]["year"] == 2022
     selma = [f for f in store_documents.flags_for(store, "author", authors["A9911"]) if f.role == "subject"]
     assert selma[0].evidence[0]["kind"] == "self_citation_share" and selma[0].evidence[0]["self_citations"] == 11
+    assert selma[0].severity == "medium" and burst[0].severity == "medium"  # a self-citation share stays medium
 
     retracted = store_documents.flags_for(store, "work", works["W990080"])
     assert [(f.kind, f.severity) for f in retracted] == [("retracted", "high")]

@@ -131,3 +131,16 @@ def test_a_document_citing_a_retracted_work_does_not_hide_an_unflagged_retractio
     s = score(TrustInputs(1, works, flags=(cites_retracted,)))
     names = [i.name for c in s.components if c.name == "integrity" for i in c.inputs]
     assert "retracted works" in names and s.score <= HIGH_SIGNAL_CAP
+
+
+def test_citations_from_co_authors_are_shown_while_a_self_citation_share_counts() -> None:
+    works = tuple(work(i, year=2010 + i) for i in range(8))
+    clean = score(TrustInputs(1, works))
+    cluster = score(TrustInputs(1, works, flags=(FlagInput(5, "citation_anomaly", "low", "2026-01-01", "subject", False),)))
+    selfish = score(TrustInputs(1, works, flags=(FlagInput(6, "citation_anomaly", "medium", "2026-01-01", "subject", False),)))
+    other_low = score(TrustInputs(1, works, flags=(FlagInput(4, "expression_of_concern", "low", "2026-01-01", "subject", False),)))
+    assert cluster.score == clean.score  # the footprint already discounts co-author citations
+    shown = [i for c in cluster.components if c.name == "integrity" for i in c.inputs if i.flags == (5,)]
+    assert shown and "not counted" in shown[0].name
+    assert selfish.score == clean.score - 10
+    assert other_low.score == clean.score - 3  # only the citation anomaly is exempt, not every low flag

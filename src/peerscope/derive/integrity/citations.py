@@ -10,7 +10,7 @@ Rules (docs/documents.md):
   times the median of the work's other cited years is a burst (low); the share of its citations
   from works sharing an author is flagged at 0.5 and 10 citations or more (medium); the share
   from its authors and their co-authors together at 0.7, with 5 or more from co-authors alone
-  (a citation ring among a co-author cluster; medium).
+  (a co-author cluster; low, as a group citing its own earlier papers is common in team science).
 """
 
 from __future__ import annotations
@@ -99,7 +99,6 @@ def check_work_citations(
                          "citing_works": list(examples.get("self", ()))[:10],
                          "detail": f"{self_citing} of {total} citing works share an author with this work"})
     if total >= WORK_SELF_MIN and (self_citing + cluster_citing) / total >= WORK_CLUSTER_SHARE and cluster_citing >= WORK_CLUSTER_MIN:
-        severity = "medium"
         evidence.append({"kind": "coauthor_cluster", "score": round((self_citing + cluster_citing) / total, 3), "cluster_citations": cluster_citing,
                          "self_citations": self_citing, "citations": total, "citing_works": list(examples.get("cluster", ()))[:10],
                          "detail": f"{self_citing + cluster_citing} of {total} citing works are by its authors or their co-authors ({cluster_citing} by co-authors alone)"})

@@ -32,7 +32,7 @@ from peerscope.store import integrity as store_integrity
 from peerscope.store.db import Store
 from peerscope.store.integrity import CitationGraph, Derived, GraphWork, Subject
 
-GRAPH_CHECKS_VERSION = "integrity-graph-2"  # bump when a rule below changes
+GRAPH_CHECKS_VERSION = "integrity-graph-3"  # bump when a rule below changes
 AUTHOR_MIN, AUTHOR_SELF_SHARE, AUTHOR_CLUSTER_SHARE = 10, 0.5, 0.5
 
 
@@ -109,7 +109,8 @@ def check_author_citations(author_id: int, citing: int, own: list[int], circle: 
                          "detail": f"{len(circle)} of {citing} works citing this author's works are by their co-authors ({', '.join(coauthors[:5])})"})
     if not evidence:
         return None
-    return Flag("citation_anomaly", "medium", "Citations to this author's works come mostly from their own works or their co-authors", tuple(evidence))
+    severity = "medium" if evidence[0]["kind"] == "self_citation_share" else "low"
+    return Flag("citation_anomaly", severity, "Citations to this author's works come mostly from their own works or their co-authors", tuple(evidence))
 
 
 def derive_authors(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> Iterator[Derived]:

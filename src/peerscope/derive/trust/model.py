@@ -15,7 +15,7 @@ import orjson
 
 from peerscope.derive.trust.inputs import COAUTHOR, DELETED, INDEPENDENT, RECIPROCAL, SELF, FlagInput, TrustInputs, WorkInput
 
-MODEL_VERSION = "trust/2"
+MODEL_VERSION = "trust/3"
 
 BANDS = ((80, "Highly trusted"), (60, "Trusted"), (40, "Established"), (20, "Emerging"), (0, "New"))
 LEVEL_NAMES = {"L0": "Unverified", "L1": "Corroborated", "L2": "Claimed", "L3": "Verified"}
@@ -258,10 +258,14 @@ def ring_citations(inputs: TrustInputs) -> tuple[int, int]:
 
 
 def cited_by_others(f: FlagInput) -> bool:
-    """A graph-level citation anomaly of a work the record is on: it is about the works citing
-    it (a burst, a circle of citers), which its authors do not choose. Their own citing shows in
-    the author-level check, raised about the record itself."""
-    return f.kind == "citation_anomaly" and f.role == "byline" and not f.from_document
+    """A graph-level citation anomaly that is about how others cite, shown and not counted:
+    one of a work the record is on (a burst, a circle of citers, which its authors do not
+    choose; their own citing shows in the author-level check, raised about the record itself),
+    or a low one about the record itself (its citations come mostly from its co-authors, which
+    the footprint already discounts; a self-citation share is medium and counts)."""
+    if f.kind != "citation_anomaly" or f.from_document:
+        return False
+    return f.role == "byline" or f.severity == "low"
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +286,7 @@ def integrity_signals(inputs: TrustInputs) -> list[Signal]:
     shown = [f for f in inputs.flags if cited_by_others(f)]
     if shown:
         out.append(Signal("citations_to_works", "info", 0.0, InputItem(
-            "open flags on how others cite works of this record (shown, not counted: the record's own citing is checked by its author-level flag)",
+            "open flags on how others cite this record or its works (shown, not counted: the footprint already discounts co-author citations; a self-citation share counts)",
             len(shown), "integrity checks", max(f.created for f in shown), flags=tuple(f.flag_id for f in shown[:EVIDENCE_FLAGS]))))
     retracted = [w for w in inputs.works if w.retracted]
     if len(retracted) > flagged_kinds["retracted"]:  # a work the checks have not flagged yet
