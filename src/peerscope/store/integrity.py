@@ -17,7 +17,18 @@ from sqlalchemy import and_, delete, insert, select
 
 from peerscope.documents.records import Flag
 from peerscope.store.db import Store
-from peerscope.store.models import Author, Authorship, Citation, FlagSubject, IntegrityDerived, IntegrityFlag, RawRecord, Work
+from peerscope.store.models import (
+    Author,
+    Authorship,
+    Citation,
+    FlagSubject,
+    IntegrityDerived,
+    IntegrityFlag,
+    RawRecord,
+    Work,
+    WorkTopic,
+    WorkTopicAssignment,
+)
 
 CHUNK = 500
 
@@ -34,6 +45,7 @@ class GraphWork:
     notices: tuple[str, ...]
     source: str | None  # the source the work's record came from
     abstract: str | None = None
+    topic: int | None = None  # its primary topic: the sources' highest-scored, else the derived one
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +69,20 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _primary_topics(conn) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """work -> its primary topic: the highest-scored topic its sources give (lowest topic id on a
+    tie), else the highest-scored derived assignment (for works that came without topics)."""
+    out: dict[int, int] = {}
+    for table in (WorkTopic.__table__, WorkTopicAssignment.__table__):
+        rows = conn.execute(select(table.c.work_id, table.c.topic_id, table.c.score).order_by(table.c.work_id, table.c.score.desc(), table.c.topic_id))
+        found: dict[int, int] = {}
+        for wid, tid, _score in rows:
+            found.setdefault(int(wid), int(tid))
+        for wid, tid in found.items():
+            out.setdefault(wid, tid)
+    return out
+
+
 def citation_graph(store: Store) -> CitationGraph:
     """Every work with its year, byline, notices, source and abstract; every linked citation between two
     different works; every author's name."""
@@ -67,12 +93,13 @@ def citation_graph(store: Store) -> CitationGraph:
     with store.connect() as conn:
         for wid, aid in conn.execute(select(a.c.work_id, a.c.author_id).where(a.c.author_id.is_not(None))):
             authors[int(wid)].add(int(aid))
+        topics = _primary_topics(conn)
         rows = conn.execute(
             select(w.c.id, w.c.title, w.c.publication_year, w.c.is_retracted, w.c.notices, r.c.source, w.c.abstract).select_from(w.outerjoin(r, r.c.id == w.c.raw_record_id))
         )
         for wid, title, year, retracted, notices, source, abstract in rows:
             notes = tuple(sorted(n.strip() for n in (notices or "").split(",") if n.strip()))
-            works[int(wid)] = GraphWork(int(wid), title, year, frozenset(authors.get(int(wid), ())), bool(retracted), notes, source, abstract)
+            works[int(wid)] = GraphWork(int(wid), title, year, frozenset(authors.get(int(wid), ())), bool(retracted), notes, source, abstract, topics.get(int(wid)))
         q = select(c.c.citing_work_id, c.c.cited_work_id).where(c.c.cited_work_id.is_not(None), c.c.cited_work_id != c.c.citing_work_id)
         for citing, cited in conn.execute(q):
             if int(citing) in works and int(cited) in works:

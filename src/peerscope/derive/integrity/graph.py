@@ -8,6 +8,9 @@ Rules (docs/documents.md):
 - an author: of the citing works that cite any of their works (10 or more), a share of 0.5
   from their own works is a self-citation anomaly (medium), and a share of 0.5 from works of
   their co-authors (without them) is a co-author cluster anomaly (medium);
+- a citation ring (``citation_ring``, high, about each member): six or more records with no
+  joint work, tied pairwise by citing 40% or more of each other's works across topics
+  (``derive/integrity/rings.py``);
 - a stored work marked retracted (``retracted``, high) or with an expression of concern
   (``expression_of_concern``, medium) by a source, about the work and its authors;
 - a stored work whose title or abstract carries tortured-phrase or generated-text fingerprints
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 import orjson
 
 from peerscope.derive.integrity.citations import check_work_citations
+from peerscope.derive.integrity.rings import EXAMPLES, TIE_SHARE, Ring, find_rings
 from peerscope.derive.integrity.tortured import check_tortured_text
 from peerscope.documents.records import Flag
 from peerscope.store import integrity as store_integrity
@@ -113,7 +117,19 @@ def check_author_citations(author_id: int, citing: int, own: list[int], circle: 
     return Flag("citation_anomaly", severity, "Citations to this author's works come mostly from their own works or their co-authors", tuple(evidence))
 
 
-def derive_authors(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> Iterator[Derived]:
+def ring_flag(ring: Ring, names: Mapping[int, str]) -> Flag:
+    """The flag each member of a citation ring carries: the group, and its ties as evidence."""
+    shown = [names.get(m, str(m)) for m in ring.members]
+    ties = [{"citer": t.citer, "cited": t.cited, "works": list(t.works[:EXAMPLES]), "share": t.share} for t in ring.ties]
+    cited_works = sorted({w for t in ring.ties for w in t.works})
+    evidence = {"kind": "cross_topic_ring", "members": shown, "member_ids": list(ring.members), "ties": ties[:60], "tie_count": len(ring.ties),
+                "cited_works": cited_works[:EXAMPLES],
+                "detail": f"{len(ring.members)} records with no joint work whose works cite, across topics, {TIE_SHARE:.0%} or more of each "
+                          f"other's works ({len(ring.ties)} such ties among them: {', '.join(shown[:6])}{'…' if len(shown) > 6 else ''})"}
+    return Flag("citation_ring", "high", "Part of a group of researchers who never wrote together and cite each other's works across topics", (evidence,))
+
+
+def derive_authors(graph: CitationGraph, coauthors: Mapping[int, set[int]], rings: Mapping[int, Ring] | None = None) -> Iterator[Derived]:
     works_of: dict[int, list[int]] = defaultdict(list)
     for w in graph.works.values():
         for a in w.authors:
@@ -132,17 +148,21 @@ def derive_authors(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> I
                 circle.append(cid)
                 citers.update(authors & circle_people)
         top = [graph.names.get(a, str(a)) for a, _ in sorted(citers.items(), key=lambda kv: (-kv[1], kv[0]))]
-        facts = {"v": GRAPH_CHECKS_VERSION, "citing": len(citing), "own": own, "circle": circle, "top": top[:20]}
+        ring = (rings or {}).get(aid)
+        facts = {"v": GRAPH_CHECKS_VERSION, "citing": len(citing), "own": own, "circle": circle, "top": top[:20],
+                 "ring": [list(ring.members), [[t.citer, t.cited, list(t.works)] for t in ring.ties]] if ring else None}
         found = check_author_citations(aid, len(citing), own, circle, top)
-        flags = ((found, (("author", aid, "subject"),)),) if found is not None else ()
-        yield Derived("author", aid, _hash(facts), flags)
+        flags = [(found, (("author", aid, "subject"),))] if found is not None else []
+        if ring is not None:
+            flags.append((ring_flag(ring, graph.names), (("author", aid, "subject"),)))
+        yield Derived("author", aid, _hash(facts), tuple(flags))
 
 
 def derive_graph_flags(graph: CitationGraph) -> Iterator[Derived]:
     """Every work's and every author's graph-level flags, with the hash of their inputs."""
     coauthors = coauthors_by_author(graph)
     yield from derive_works(graph, coauthors)
-    yield from derive_authors(graph, coauthors)
+    yield from derive_authors(graph, coauthors, find_rings(graph, coauthors))
 
 
 @dataclass(frozen=True, slots=True)

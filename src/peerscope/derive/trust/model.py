@@ -299,7 +299,7 @@ def integrity_signals(inputs: TrustInputs) -> list[Signal]:
     for month, ws in burst_months(inputs):
         out.append(Signal("preprint_burst", "high", FLAG_PENALTY["high"], InputItem(f"preprint burst: {len(ws)} preprints in {month}", len(ws), "bylines", month, _ids(ws))))
     reciprocal, citing = ring_citations(inputs)
-    if reciprocal >= RING_MIN and reciprocal >= RING_SHARE * citing:
+    if reciprocal >= RING_MIN and reciprocal >= RING_SHARE * citing and not flagged_kinds["citation_ring"]:  # the graph check's ring flag counts already
         ring_works = [w for w in inputs.works if any(c.relation == RECIPROCAL for c in w.citing)]
         out.append(Signal("citation_ring", "high", FLAG_PENALTY["high"], InputItem(f"citation ring: {reciprocal} of {citing} citing works come from records this one cites", reciprocal, "citations linked in this graph", _newest(ring_works), _ids(ring_works))))
     return out
