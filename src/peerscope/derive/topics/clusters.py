@@ -128,7 +128,7 @@ def cluster_texts(items: Sequence[tuple[int, str]]) -> list[Cluster]:
         centre = np.asarray(x[members].mean(axis=0)).ravel()
         lift = centre - overall
         top = [vocab[i] for i in np.argsort(-lift, kind="stable")[: LABEL_TERMS * 3] if lift[i] > 0]
-        terms = _distinct(top)[:LABEL_TERMS]
+        terms = distinct_terms(top)[:LABEL_TERMS]
         members = np.array([i for i in members if sims[i, c] >= MIN_SIMILARITY], dtype=np.int64)
         if len(members) < MIN_MEMBERS or cohesion(x[members]) < MIN_COHESION:
             continue
@@ -147,7 +147,7 @@ def cohesion(rows: sparse.csr_matrix) -> float:
     return float((total @ total - own) / (n * (n - 1)))
 
 
-def _distinct(terms: list[str]) -> list[str]:
+def distinct_terms(terms: list[str]) -> list[str]:
     """Drop a term already contained in a stronger one (``graph`` after ``graph neural``) and a
     word pair whose words are both stronger terms already."""
     out: list[str] = []
