@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from peerscope.derive.topics.clusters import distinct_terms, tfidf
+from peerscope.derive.topics.clusters import tfidf
 
 SIMILAR_VERSION = "similar-1"  # bump when a rule or a constant below changes
 KEEP = 10
@@ -47,6 +47,8 @@ SHARED_SHOWN = 3  # topics and terms named in a reason
 COCITATION_CAP = 200
 COUPLING_CAP = 500
 TOPIC_CANDIDATE_CAP = 500
+TEXT_CANDIDATE_CAP, TEXT_CANDIDATE_SHARE = 200, 0.02  # terms used by more works make no candidates
+PRESELECT = 4  # candidates kept per work, times KEEP, by the estimate before the exact scores
 WEIGHTS: Mapping[str, float] = {"cocitation": 0.3, "coupling": 0.3, "text": 0.25, "topics": 0.15}
 ROWS_PER_CHUNK = 512
 
@@ -107,7 +109,10 @@ class _Matrices:
     narrow_topics: sparse.csr_matrix  # only the topics that may make candidates
     topic_ids: np.ndarray
     text: sparse.csr_matrix  # work x term, rows L2-normalised
+    narrow_text: sparse.csr_matrix  # only the terms that may make candidates
     vocab: list[str]
+    citers: np.ndarray  # per work: works citing it (co-citation's degree)
+    references: np.ndarray  # per work: works it cites (coupling's degree)
 
 
 def _binary(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -187,7 +192,12 @@ def _matrices(corpus: Corpus) -> _Matrices:
     texts = [corpus.texts[i] for i in order]
     x, vocab = tfidf(texts) if n else (sparse.csr_matrix((0, 0)), [])
     x = _prune_rows(x, TEXT_TERMS)
-    return _Matrices(ids, cites, sparse.csr_matrix(cites.T), refs, t, narrow, topic_ids, x, vocab)
+    term_df = np.asarray((x > 0).sum(axis=0)).ravel()
+    narrow_x = sparse.csr_matrix(x @ sparse.diags((term_df <= max(TEXT_CANDIDATE_CAP, TEXT_CANDIDATE_SHARE * n)).astype(np.float64)))
+    narrow_x.eliminate_zeros()
+    citers = np.asarray(cites.sum(axis=0)).ravel()
+    references = np.asarray(refs.sum(axis=1)).ravel()
+    return _Matrices(ids, cites, sparse.csr_matrix(cites.T), refs, t, narrow, topic_ids, x, narrow_x, vocab, citers, references)
 
 
 # --- pairs -------------------------------------------------------------------------------------
@@ -230,27 +240,49 @@ def _top_shared(m: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, k: int) -> t
     return out, counts
 
 
-def _candidates(mx: _Matrices, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (row, other) worth scoring for these rows: anything linking them at all."""
-    parts = [mx.cited_by[rows] @ mx.cites, mx.refs[rows] @ mx.refs.T, mx.narrow_topics[rows] @ mx.narrow_topics.T]
-    if mx.text.shape[1]:
-        near = sparse.csr_matrix(mx.text[rows] @ mx.text.T)
-        near.data[near.data < TEXT_MIN * 0.999] = 0.0  # the exact cosine is recomputed below
-        parts.append(near)
-    total = sparse.csr_matrix(parts[0].shape)
-    for p in parts:
-        total = total + abs(sparse.csr_matrix(p))
-    total.eliminate_zeros()
-    coo = total.tocoo()
-    a, b = rows[coo.row], coo.col.astype(np.int64)
-    keep = a != b
-    return a[keep], b[keep]
+def _estimate(mx: _Matrices, rows: np.ndarray) -> sparse.coo_matrix:
+    """An estimate of the score of every pair (row, other) that anything links, from the
+    products of the chunk's rows with all works (the exact scores follow for the best few)."""
+    n = len(mx.ids)
+    total = sparse.csr_matrix((len(rows), n))
+    for product, degree, weight in (
+        (mx.cited_by[rows] @ mx.cites, mx.citers, WEIGHTS["cocitation"]),
+        (mx.refs[rows] @ mx.refs.T, mx.references, WEIGHTS["coupling"]),
+        (mx.narrow_topics[rows] @ mx.narrow_topics.T, None, WEIGHTS["topics"]),
+        (mx.narrow_text[rows] @ mx.narrow_text.T, None, WEIGHTS["text"]),
+    ):
+        coo = sparse.coo_matrix(product)
+        if not coo.nnz:
+            continue
+        data = coo.data if degree is None else _strength(coo.data, degree[rows[coo.row]], degree[coo.col])
+        total = total + sparse.csr_matrix((weight * data, (coo.row, coo.col)), shape=total.shape)
+    est = sparse.coo_matrix(total)
+    keep = rows[est.row] != est.col
+    return sparse.coo_matrix((est.data[keep], (est.row[keep], est.col[keep])), shape=est.shape)
+
+
+def _best_per_row(a: np.ndarray, b_ids: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` best (score, then lower id), grouped by row; ``a`` (the
+    rows) is sorted."""
+    bounds = np.flatnonzero(np.diff(a)) + 1
+    picked = []
+    for lo, hi in zip(np.concatenate([[0], bounds]).tolist(), np.concatenate([bounds, [len(a)]]).tolist()):
+        if hi <= lo:
+            continue
+        seg = score[lo:hi]
+        if hi - lo > k:  # everything at or above the k-th best score, ties included
+            cut = np.partition(seg, hi - lo - k)[hi - lo - k]
+            within = np.flatnonzero(seg >= cut)
+        else:
+            within = np.arange(hi - lo)
+        order = within[np.lexsort((b_ids[lo:hi][within], -seg[within]))][:k]
+        picked.append(order + lo)
+    return np.concatenate(picked) if picked else np.zeros(0, np.int64)
 
 
 def score_pairs(mx: _Matrices, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Each pair's score and its signals (counts and strengths), symmetric in a and b."""
-    citers = np.asarray(mx.cites.sum(axis=0)).ravel()  # per cited work
-    references = np.asarray(mx.refs.sum(axis=1)).ravel()
+    citers, references = mx.citers, mx.references
     cocited = np.rint(_pair_dots(mx.cited_by, a, b))
     coupled = np.rint(_pair_dots(mx.refs, a, b))
     topic_sim = np.clip(_pair_dots(mx.topics, a, b), 0.0, 1.0)
@@ -273,33 +305,54 @@ def similar_lists(corpus: Corpus, *, keep: int = KEEP, progress: Callable[[int],
     out: dict[int, list[Neighbour]] = {}
     for start in range(0, n, ROWS_PER_CHUNK):
         rows = np.arange(start, min(n, start + ROWS_PER_CHUNK))
-        a, b = _candidates(mx, rows)
+        est = _estimate(mx, rows)
+        # near-equal estimates are ties, so the lower id wins whatever the rounding of the sums
+        pick = _best_per_row(est.row, mx.ids[est.col], np.round(est.data, 9), PRESELECT * keep)
+        a, b = rows[est.row[pick]], est.col[pick].astype(np.int64)
         score, signals = score_pairs(mx, a, b)
-        ok = score >= MIN_SCORE
-        a, b, score = a[ok], b[ok], score[ok]
-        signals = {k: v[ok] for k, v in signals.items()}
-        order = np.lexsort((mx.ids[b], -score, a))
-        a, b, score = a[order], b[order], score[order]
-        signals = {k: v[order] for k, v in signals.items()}
-        first = np.searchsorted(a, a, side="left")
-        pick = (np.arange(len(a)) - first) < keep
-        a, b, score = a[pick], b[pick], score[pick]
-        signals = {k: v[pick] for k, v in signals.items()}
+        ok = np.flatnonzero(score >= MIN_SCORE)
+        best = ok[_best_per_row(a[ok], mx.ids[b[ok]], score[ok], keep)]
+        a, b, score = a[best], b[best], score[best]
+        signals = {k: v[best] for k, v in signals.items()}
         topics, topic_counts = _top_shared(mx.topics, a, b, SHARED_SHOWN)
         terms, _ = _top_shared(mx.text, a, b, SHARED_SHOWN * 3)
-        for k in range(len(a)):
-            text_sim = float(signals["text"][k])
+        cols = {k: v.tolist() for k, v in signals.items()}
+        for k, (wa, wb, sc) in enumerate(zip(mx.ids[a].tolist(), mx.ids[b].tolist(), score.tolist())):
+            text_sim = cols["text"][k]
             ev = Evidence(
-                cocited=int(signals["cocited"][k]), shared_references=int(signals["coupled"][k]),
-                cocitation_strength=round(float(signals["cocitation"][k]), 4), coupling_strength=round(float(signals["coupling"][k]), 4),
+                cocited=int(cols["cocited"][k]), shared_references=int(cols["coupled"][k]),
+                cocitation_strength=round(cols["cocitation"][k], 4), coupling_strength=round(cols["coupling"][k], 4),
                 topics=tuple(int(mx.topic_ids[c]) for c in topics[k]), topics_shared=int(topic_counts[k]),
-                topic_similarity=round(float(signals["topics"][k]), 4), text_similarity=round(text_sim, 4),
-                terms=tuple(distinct_terms([mx.vocab[c] for c in terms[k]])[:SHARED_SHOWN]) if text_sim > 0 else (),
+                topic_similarity=round(cols["topics"][k], 4), text_similarity=round(text_sim, 4),
+                terms=shown_terms([mx.vocab[c] for c in terms[k]], SHARED_SHOWN) if text_sim > 0 else (),
             )
-            out.setdefault(int(mx.ids[a[k]]), []).append(Neighbour(int(mx.ids[b[k]]), float(score[k]), ev))
+            out.setdefault(wa, []).append(Neighbour(wb, sc, ev))
         if progress is not None:
             progress(len(rows))
     return out
+
+
+def shown_terms(terms: Sequence[str], k: int) -> tuple[str, ...]:
+    """The first ``k`` terms worth naming (terms are words and word pairs): a word already in a
+    stronger pair is dropped, a pair replaces the stronger single words it contains, and a
+    pair whose words both stand in stronger pairs is dropped ("graph", "neural", "graph
+    neural" reads "graph neural")."""
+    out: list[str] = []
+    words: set[str] = set()  # the words of everything kept (a pair keeps those it replaces)
+    for t in terms:
+        x, _, y = t.partition(" ")
+        if not y:
+            if t in words:
+                continue
+        elif x in words and y in words and x not in out and y not in out:
+            continue
+        elif x in out or y in out:
+            out = [o for o in out if o != x and o != y]
+        out.append(t)
+        words.add(x)
+        if y:
+            words.add(y)
+    return tuple(out[:k])
 
 
 # --- reasons -----------------------------------------------------------------------------------
