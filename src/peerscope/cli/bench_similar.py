@@ -1,6 +1,7 @@
 """``peerscope bench similar``: the similar-works derivation (first build, an unchanged re-run,
 a forced rebuild) and the latency of ``/api/works/{id}/similar`` beside the store query under it
-(the baseline) and beside the plain work endpoint, in one run on one generated corpus."""
+(the baseline), the plain work endpoint and the bare HTTP round trip, in one run on one
+generated corpus."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _human(d: dict) -> str:
             f"derive similar: first build {b['first_build_seconds']:.2f} s ({b['works_per_second']:,} works/s), unchanged re-run {b['unchanged_rerun_seconds']:.2f} s "
             f"(skipped: {b['rerun_skipped']}), forced rebuild {b['forced_rebuild_seconds']:.2f} s ({b['forced_rewritten']} lists rewritten)",
             f"  {d['listed']:,} works have a list; {d['entries']:,} entries; {d['reasons_per_entry']} reasons per entry on average"]
-    for name in ("api_similar", "store_similar", "api_work"):
+    for name in ("api_similar", "store_similar", "api_work", "api_floor"):
         m = d[name]
         rows.append(f"  {name:14} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  max {m['max_ms']:7.2f} ms  "
                     f"(CPU p50 {m['cpu_p50_ms']:.2f}, p95 {m['cpu_p95_ms']:.2f} ms; {m['n']} queries)")
@@ -46,7 +47,8 @@ def _human(d: dict) -> str:
 def bench_similar(works: int, seed: int, n_queries: int, database_url: str | None, as_json: bool) -> None:
     """generate -> ingest, then time `derive similar` (first build, unchanged re-run, forced
     rebuild) and the similar works of random works through the API (in-process HTTP) beside the
-    store query the endpoint runs (the baseline) and the plain work endpoint."""
+    store query the endpoint runs (the baseline), the plain work endpoint, and a request that
+    reads nothing (`/api/fields/works`: the cost of the HTTP round trip alone)."""
     from fastapi.testclient import TestClient
 
     from peerscope.config import Settings
@@ -74,17 +76,18 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
         listed = store_similar.listed_work_ids(store)
         sample = [rng.choice(listed) for _ in range(n_queries)] if listed else []
         app = create_app(Settings(data_dir=root, database_url=store.describe()), store=store)
-        api, raw, plain, n_reasons = [], [], [], []
-        with TestClient(app) as client, progress("queries", 3 * len(sample)) as advance:
+        api, raw, plain, floor, n_reasons = [], [], [], [], []
+        with TestClient(app) as client, progress("queries", 4 * len(sample)) as advance:
             for wid in sample[:5]:  # warm the caches and the statement cache
                 client.get(f"/api/works/PW{wid}/similar")
             for wid in sample:
                 api.append(_timed(lambda: client.get(f"/api/works/PW{wid}/similar").raise_for_status()))
                 raw.append(_timed(lambda: store_similar.similar_of(store, wid, 10)))
                 plain.append(_timed(lambda: client.get(f"/api/works/PW{wid}").raise_for_status()))
+                floor.append(_timed(lambda: client.get("/api/fields/works").raise_for_status()))
                 results = client.get(f"/api/works/PW{wid}/similar").json()["results"]
                 n_reasons.append((sum(len(r["reasons"]) for r in results), len(results)))
-                advance(3)
+                advance(4)
         store.dispose()
     data = {
         "works": first.works, "database": store.dialect, "citations_linked": int(linked), "work_topics": int(topics),
@@ -94,6 +97,7 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
                    "unchanged_rerun_seconds": round(rerun_s, 2), "rerun_skipped": rerun.skipped,
                    "forced_rebuild_seconds": round(forced.seconds, 2), "forced_rewritten": forced.rewritten},
         "api_similar": _ms(api) if api else None, "store_similar": _ms(raw) if raw else None, "api_work": _ms(plain) if plain else None,
+        "api_floor": _ms(floor) if floor else None,
         "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
     }
     emit(data, as_json, _human)

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import Connection, delete, func, select, union
+from sqlalchemy import Connection, delete, func, select
 
 from peerscope.store.bulk import insert_rows
 from peerscope.store.db import Store
-from peerscope.store.models import Citation, SimilarBuild, SimilarWork, Topic, Work, WorkTopic, WorkTopicAssignment
+from peerscope.store.models import SimilarBuild, SimilarWork, Topic, Work
 
 CHUNK = 500
-W, C, WT, WA, T = Work.__table__, Citation.__table__, WorkTopic.__table__, WorkTopicAssignment.__table__, Topic.__table__
+W, T = Work.__table__, Topic.__table__
 SW, SB = SimilarWork.__table__, SimilarBuild.__table__
 
 Entry = tuple[int, float, str]  # (similar work, score, evidence as JSON text)
@@ -53,30 +53,42 @@ class SimilarEntry:
     evidence: Mapping[str, object]
 
 
-def _fetch(conn: Connection, query, batch: int = 20_000) -> Iterator[tuple]:  # type: ignore[no-untyped-def]
-    rows = conn.execute(query)
-    while chunk := rows.fetchmany(batch):
-        yield from chunk
+_INPUTS = {
+    "works": "SELECT id, title, abstract FROM works ORDER BY id",
+    "citations": "SELECT DISTINCT citing_work_id, cited_work_id FROM citations WHERE cited_work_id IS NOT NULL "
+                 "AND cited_work_id <> citing_work_id ORDER BY citing_work_id, cited_work_id",
+    "topics": "SELECT work_id, topic_id, MAX(score) FROM (SELECT work_id, topic_id, score FROM work_topics UNION ALL "
+              "SELECT work_id, topic_id, score FROM work_topic_assignments) t GROUP BY work_id, topic_id ORDER BY work_id, topic_id",
+}
+
+
+def _raw_rows(conn: Connection, sql: str, batch: int = 50_000) -> Iterator[tuple]:
+    """Rows straight from the driver's cursor: for the whole-table reads below, SQLAlchemy's
+    per-row work would cost more than the database."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while chunk := cursor.fetchmany(batch):
+            yield from chunk
+    finally:
+        cursor.close()
 
 
 def read_inputs(store: Store) -> SimilarInputs:
     """Everything the lists are computed from, in a fixed order (so equal stores hash equal)."""
     with store.connect() as conn:
         ids, texts = [], []
-        for wid, title, abstract in _fetch(conn, select(W.c.id, W.c.title, W.c.abstract).order_by(W.c.id)):
+        for wid, title, abstract in _raw_rows(conn, _INPUTS["works"]):
             ids.append(int(wid))
             texts.append(f"{title or ''}. {abstract or ''}")
-        cited = select(C.c.citing_work_id, C.c.cited_work_id).where(C.c.cited_work_id.is_not(None), C.c.cited_work_id != C.c.citing_work_id)
-        citations = [(int(a), int(b)) for a, b in _fetch(conn, cited.distinct().order_by(C.c.citing_work_id, C.c.cited_work_id))]
-        both = union(select(WT.c.work_id, WT.c.topic_id, WT.c.score), select(WA.c.work_id, WA.c.topic_id, WA.c.score)).subquery()
-        topics = [(int(w), int(t), float(s)) for w, t, s in _fetch(conn, select(both.c.work_id, both.c.topic_id, func.max(both.c.score))
-                                                                     .group_by(both.c.work_id, both.c.topic_id).order_by(both.c.work_id, both.c.topic_id))]
+        citations = [(int(a), int(b)) for a, b in _raw_rows(conn, _INPUTS["citations"])]
+        topics = [(int(w), int(t), float(sc)) for w, t, sc in _raw_rows(conn, _INPUTS["topics"])]
     return SimilarInputs(ids, texts, citations, topics)
 
 
 def _stored(conn: Connection) -> dict[int, list[Entry]]:
     out: dict[int, list[Entry]] = {}
-    for wid, sid, score, evidence in _fetch(conn, select(SW.c.work_id, SW.c.similar_work_id, SW.c.score, SW.c.evidence).order_by(SW.c.work_id, SW.c.rank)):
+    for wid, sid, score, evidence in _raw_rows(conn, "SELECT work_id, similar_work_id, score, evidence FROM similar_works ORDER BY work_id, rank"):
         out.setdefault(int(wid), []).append((int(sid), float(score), evidence))
     return out
 
@@ -132,6 +144,11 @@ def similar_of(store: Store, work_id: int, limit: int) -> tuple[list[SimilarEntr
         wanted = sorted({int(t) for e in entries for t in e.evidence.get("topics", ()) or ()})  # type: ignore[union-attr]
         names = dict(conn.execute(select(T.c.id, T.c.display_name).where(T.c.id.in_(wanted))).all()) if wanted else {}
     return entries, {int(k): v for k, v in names.items()}
+
+
+def entry_count(store: Store) -> int:
+    with store.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(SW)).scalar_one())
 
 
 def listed_work_ids(store: Store, limit: int | None = None) -> list[int]:

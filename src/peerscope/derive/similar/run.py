@@ -71,7 +71,7 @@ def derive_similar(store: Store, *, force: bool = False, progress: Callable[[int
     digest = inputs_hash(inputs)
     last = store_similar.last_build(store)
     if not force and last is not None and last.inputs_hash == digest and last.code_version == SIMILAR_VERSION:
-        entries = sum(len(v) for v in store_similar.stored_lists(store).values())
+        entries = store_similar.entry_count(store)
         return SimilarReport(True, SIMILAR_VERSION, digest, last.works, last.listed, entries, 0, 0, time.perf_counter() - started)
     if total is not None:
         total(len(inputs.work_ids))

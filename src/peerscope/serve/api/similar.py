@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from peerscope.derive.similar.scoring import KEEP
@@ -90,7 +91,7 @@ def get_similar(work_id: str, request: Request, store: StoreDep):  # type: ignor
     if title is None:  # deleted between the lookup and now
         raise NotFound(f"no work with id {work_id}")
     listed = similar_list(store, found.number, limit)
-    return {
+    body = {
         "work": public_id("work", found.number), "title": title, "code_version": listed.code_version,
         "computed_at": listed.computed_at.isoformat() if listed.computed_at else None,
         "results": [
@@ -100,3 +101,6 @@ def get_similar(work_id: str, request: Request, store: StoreDep):  # type: ignor
             for i in listed.items
         ],
     }
+    # serialised directly in the shape of SimilarOut: validating the answer through the models
+    # would cost more than the store queries behind it
+    return Response(orjson.dumps(body), media_type="application/json")
