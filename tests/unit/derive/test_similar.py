@@ -53,10 +53,10 @@ def test_each_signal_names_its_evidence() -> None:
     ev = one_two.evidence
     # 6 and 7 cite both; both cite 4 and 5; both have the GNN topic; their texts share terms
     assert (ev.cocited, ev.shared_references, ev.topics, ev.topics_shared) == (2, 2, (GNN,), 1)
-    assert ev.text_similarity > 0 and "graph neural" in ev.terms and "graph" not in ev.terms
+    assert ev.text_similarity > 0 and "graph neural" in ev.named_terms and "graph" not in ev.named_terms and "graph" in ev.terms
     said = reasons(ev, NAMES)
     assert set(said) == {"cited together by 2 works", "shares 2 references", "shares topic: Graph Neural Networks",
-                         f"close in text: {', '.join(ev.terms)}"}
+                         f"close in text: {', '.join(ev.named_terms)}"}
     # the surveys share two references and nothing else: one reason
     assert reasons(by_id(lists, 6)[7].evidence, NAMES) == ["shares 2 references"]
     # the reef works are cited together by the two GNN works and share their topic
@@ -98,7 +98,7 @@ def test_one_shared_word_is_not_closeness() -> None:
     texts = ["Protein folding kinetics", "Protein markets in Europe", "Tidal energy", "Tidal energy storage"]
     lists = similar_lists(Corpus([1, 2, 3, 4], texts, [], []))
     assert 2 not in by_id(lists, 1)  # "protein" alone
-    assert by_id(lists, 3)[4].evidence.terms == ("tidal energy",)
+    assert by_id(lists, 3)[4].evidence.named_terms == ("tidal energy",)
 
 
 def test_surveys_and_classics_are_capped() -> None:

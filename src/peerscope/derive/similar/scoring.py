@@ -44,6 +44,7 @@ TEXT_MIN = 0.1
 TEXT_MIN_TERMS = 2  # one shared term is a coincidence of wording, not closeness
 TEXT_TERMS = 32
 SHARED_SHOWN = 3  # topics and terms named in a reason
+SHARED_TERMS_KEPT = 6  # shared terms kept in the evidence, the readable SHARED_SHOWN of them named
 COCITATION_CAP = 200
 COUPLING_CAP = 500
 TOPIC_CANDIDATE_CAP = 500
@@ -74,7 +75,12 @@ class Evidence:
     topics_shared: int = 0  # how many topics both have
     topic_similarity: float = 0.0
     text_similarity: float = 0.0
-    terms: tuple[str, ...] = ()  # the terms that bring the texts closest
+    terms: tuple[str, ...] = ()  # the shared terms that bring the texts closest, strongest first
+
+    @property
+    def named_terms(self) -> tuple[str, ...]:
+        """The terms a reason names: the strongest few, without a word a named pair contains."""
+        return shown_terms(self.terms, SHARED_SHOWN)
 
     def as_dict(self) -> dict[str, object]:
         return {"cocited": self.cocited, "shared_references": self.shared_references, "cocitation_strength": self.cocitation_strength,
@@ -233,10 +239,10 @@ def _top_shared(m: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, k: int) -> t
     row_of = np.repeat(np.arange(len(a)), counts)
     order = np.lexsort((p.indices, -p.data, row_of))
     rank = np.arange(len(order)) - np.repeat(p.indptr[:-1], counts)
+    top = rank < k
     out: list[list[int]] = [[] for _ in a]
-    for r, col, rk in zip(row_of[order].tolist(), p.indices[order].tolist(), rank.tolist()):
-        if rk < k:
-            out[r].append(col)
+    for r, col in zip(row_of[order][top].tolist(), p.indices[order][top].tolist()):
+        out[r].append(col)
     return out, counts
 
 
@@ -315,16 +321,18 @@ def similar_lists(corpus: Corpus, *, keep: int = KEEP, progress: Callable[[int],
         a, b, score = a[best], b[best], score[best]
         signals = {k: v[best] for k, v in signals.items()}
         topics, topic_counts = _top_shared(mx.topics, a, b, SHARED_SHOWN)
-        terms, _ = _top_shared(mx.text, a, b, SHARED_SHOWN * 3)
-        cols = {k: v.tolist() for k, v in signals.items()}
+        terms, _ = _top_shared(mx.text, a, b, SHARED_TERMS_KEPT)
+        ints = {k: signals[k].astype(np.int64).tolist() for k in ("cocited", "coupled")}
+        fours = {k: np.round(signals[k], 4).tolist() for k in ("cocitation", "coupling", "topics", "text")}
+        topic_counts, topic_ids = topic_counts.tolist(), mx.topic_ids.tolist()
         for k, (wa, wb, sc) in enumerate(zip(mx.ids[a].tolist(), mx.ids[b].tolist(), score.tolist())):
-            text_sim = cols["text"][k]
+            text_sim = fours["text"][k]
             ev = Evidence(
-                cocited=int(cols["cocited"][k]), shared_references=int(cols["coupled"][k]),
-                cocitation_strength=round(cols["cocitation"][k], 4), coupling_strength=round(cols["coupling"][k], 4),
-                topics=tuple(int(mx.topic_ids[c]) for c in topics[k]), topics_shared=int(topic_counts[k]),
-                topic_similarity=round(cols["topics"][k], 4), text_similarity=round(text_sim, 4),
-                terms=shown_terms([mx.vocab[c] for c in terms[k]], SHARED_SHOWN) if text_sim > 0 else (),
+                cocited=ints["cocited"][k], shared_references=ints["coupled"][k],
+                cocitation_strength=fours["cocitation"][k], coupling_strength=fours["coupling"][k],
+                topics=tuple(topic_ids[c] for c in topics[k]), topics_shared=topic_counts[k],
+                topic_similarity=fours["topics"][k], text_similarity=text_sim,
+                terms=tuple(mx.vocab[c] for c in terms[k]) if text_sim > 0 else (),
             )
             out.setdefault(wa, []).append(Neighbour(wb, sc, ev))
         if progress is not None:
@@ -388,7 +396,8 @@ def reasons(ev: Evidence, topic_names: Mapping[int, str]) -> list[str]:
         else:
             phrases["topics"] = f"shares {_plural(ev.topics_shared, 'topic')}"
     if ev.text_similarity > 0:
-        phrases["text"] = "close in text" + (f": {', '.join(ev.terms)}" if ev.terms else "")
+        named = ev.named_terms
+        phrases["text"] = "close in text" + (f": {', '.join(named)}" if named else "")
     weight = contributions(ev)
     order = sorted(phrases, key=lambda k: (-weight[k], list(WEIGHTS).index(k)))
     return [phrases[k] for k in order]

@@ -35,7 +35,7 @@ class SimilarEvidenceOut(BaseModel):
     topics_shared: int = Field(description="How many topics both works have")
     topic_similarity: float = Field(description="Cosine of the two works' topic vectors, 0–1")
     text_similarity: float = Field(description="Cosine of the two works' TF-IDF vectors of title and abstract (0 below 0.1)")
-    terms: list[str] = Field(description="The terms that bring the texts closest")
+    terms: list[str] = Field(description="The terms that bring the texts closest (those the reason names)")
 
 
 class SimilarWorkOut(BaseModel):
@@ -97,7 +97,7 @@ def get_similar(work_id: str, request: Request, store: StoreDep):  # type: ignor
         "results": [
             {"id": public_id("work", i.work_id), "title": i.title, "url": f"/works/{public_id('work', i.work_id)}", "publication_year": i.publication_year,
              "type": i.type, "score": i.score, "reasons": list(i.reasons),
-             "evidence": {**i.evidence.as_dict(), "topics": [public_id("topic", t) for t in i.evidence.topics]}}
+             "evidence": {**i.evidence.as_dict(), "topics": [public_id("topic", t) for t in i.evidence.topics], "terms": list(i.evidence.named_terms)}}
             for i in listed.items
         ],
     }
