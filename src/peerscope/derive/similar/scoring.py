@@ -19,8 +19,10 @@ The signals, each a strength in 0–1:
   or when the texts share fewer than ``TEXT_MIN_TERMS`` terms, it counts as nothing.
 
 score = Σ weight × strength over the signals (``WEIGHTS``, summing to 1), rounded to 6 places.
-A work's list keeps its ``KEEP`` best-scored other works with a score of at least ``MIN_SCORE``,
-best first, ties by the lower id. Every signal is symmetric and computed pair by pair from
+Candidates are every pair that a citation, a narrow topic or a not-too-common term links; sparse
+products of a block of works with all works estimate their scores, the ``PRESELECT`` × ``KEEP``
+best estimates of each work are scored exactly, and its list keeps the ``KEEP`` best of those
+with a score of at least ``MIN_SCORE``, best first, ties by the lower id. Every signal is symmetric and computed pair by pair from
 element-wise products (never from a product matrix, whose sums may run in another order), so
 score(a, b) == score(b, a) exactly, and the result does not depend on the order of the inputs.
 
