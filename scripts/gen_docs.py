@@ -56,11 +56,12 @@ def render_routes() -> str:
 
     from peerscope.serve.api.graph import router as graph_api_router
     from peerscope.serve.api.routes import router as api_router
+    from peerscope.serve.api.similar import router as similar_api_router
     from peerscope.serve.web.graph import router as graph_web_router
     from peerscope.serve.web.routes import router as web_router
 
     lines = ["| Method | Path | What it answers |", "|---|---|---|"]
-    for prefix, router in (("/api", api_router), ("/api", graph_api_router), ("", web_router), ("", graph_web_router)):
+    for prefix, router in (("/api", api_router), ("/api", similar_api_router), ("/api", graph_api_router), ("", web_router), ("", graph_web_router)):
         for route in router.routes:
             if isinstance(route, APIRoute):
                 doc = route.summary or (route.endpoint.__doc__ or "").strip().split("\n")[0]

@@ -14,6 +14,7 @@ import orjson
 from peerscope.config import Settings
 from peerscope.derive.graph import build_graph
 from peerscope.derive.profile_counts import CollaborationRule
+from peerscope.derive.similar.run import derive_similar
 from peerscope.errors import ConfigError
 from peerscope.index.service import service_for
 from peerscope.pipeline import derive_graph, ingest_openalex
@@ -49,6 +50,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     search = service_for(settings, store)
     if previous == wanted and c["works"] > 0:
         build_graph(store)  # a demo built before the graph existed gets one; unchanged inputs are skipped
+        derive_similar(store)  # likewise its similar works
         if not search.is_built:
             search.build()
         return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], True, time.perf_counter() - started, store.describe(), str(search.folder))
@@ -71,7 +73,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     generate_corpus(corpus, works=works, seed=seed, end_date=end_date)
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     ingest_openalex(store, [corpus / "works"], batch_size=settings.ingest_batch_size, rule=rule, progress=progress)
-    derive_graph(store, rule)  # citations linked, topics, the research graph, integrity checks and trust snapshots, as `peerscope derive`
+    derive_graph(store, rule)  # citations linked, topics, similar works, the research graph, integrity checks and trust snapshots, as `peerscope derive`
     search.build(index_progress)
     marker.write_bytes(orjson.dumps(wanted))
     c = queries.counts(store)

@@ -25,6 +25,7 @@ import orjson
 from peerscope.derive.graph import GraphBuildReport, build_graph
 from peerscope.derive.integrity.graph import GraphCheckReport, run_graph_checks
 from peerscope.derive.profile_counts import CollaborationRule, RefreshReport, refresh_profile_counts
+from peerscope.derive.similar.run import SimilarReport, derive_similar
 from peerscope.derive.topics.run import TopicsReport, derive_topics
 from peerscope.derive.trust.run import TrustRunReport, derive_trust
 from peerscope.errors import InputError, SourceError
@@ -313,24 +314,28 @@ class GraphDeriveReport:
     citations_linked: int
     derived: DeriveReport
     topics: TopicsReport
+    similar: SimilarReport
     graph: GraphBuildReport
     integrity: GraphCheckReport
     trust: TrustRunReport
 
 
 def derive_graph(store: Store, rule: CollaborationRule = CollaborationRule(), *, trust_progress: Callable[[int], None] | None = None,
-                 trust_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
+                 trust_total: Callable[[int], None] | None = None, similar_progress: Callable[[int], None] | None = None,
+                 similar_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
     """Everything that derives from the graph, in order: references linked to works now in it,
-    profile counts and the title index, topics for works that came without any, the research
-    graph's edges, the graph-level integrity checks, then the trust snapshots (which read those
-    flags). Each step skips what its inputs leave unchanged, except topics, derived afresh."""
+    profile counts and the title index, topics for works that came without any, similar works
+    (which read those topics and the linked references), the research graph's edges, the
+    graph-level integrity checks, then the trust snapshots (which read those flags). Each step
+    skips what its inputs leave unchanged, except topics, derived afresh."""
     linked = Writer(store).link_citations()
     derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
     topics = derive_topics(store)
+    similar = derive_similar(store, progress=similar_progress, total=similar_total)
     graph = build_graph(store)
     integrity = run_graph_checks(store)
     trust = derive_trust(store, progress=trust_progress, total=trust_total)
-    return GraphDeriveReport(linked, derived, topics, graph, integrity, trust)
+    return GraphDeriveReport(linked, derived, topics, similar, graph, integrity, trust)
 
 
 # --- streams -----------------------------------------------------------------------------------

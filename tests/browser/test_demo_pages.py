@@ -87,3 +87,25 @@ def test_no_script_runs_from_harvested_text(demo_site: tuple[str, Store], page) 
         page.goto(f"{base}/works/PW{w.id}")
         assert w.title.strip() in page.locator("h1").inner_text()
     assert dialogs == []
+
+
+def test_work_page_lists_similar_works_with_reasons(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from peerscope.serve.similar import similar_list
+    from peerscope.store import similar as store_similar
+
+    base, store = demo_site
+    work_id = store_similar.listed_work_ids(store, 1)[0]  # the demo build derived the lists
+    expected = similar_list(store, work_id).items
+    assert expected and all(item.reasons for item in expected)
+    page.goto(f"{base}/works/PW{work_id}")
+    entries = page.locator("#similar ol.similar-list > li")
+    assert entries.count() == len(expected)
+    for i, item in enumerate(expected):
+        text = entries.nth(i).inner_text()
+        assert item.title.strip() in text and f"score {item.score:.2f}" in text
+        assert all(reason in text for reason in item.reasons)
+    page.locator("#similar").screenshot(path=str(artifacts_dir / "work-similar.png"))
+    entries.first.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/works/PW{expected[0].work_id}")
+    assert page.locator("h1").inner_text().strip() == expected[0].title.strip()

@@ -10,6 +10,7 @@ from peerscope.cli import bench_resolve  # noqa: F401  (adds `bench resolve`)
 from peerscope.cli import bench_documents  # noqa: F401  (adds `bench documents`)
 from peerscope.cli import bench_api  # noqa: F401  (adds `bench api`)
 from peerscope.cli import bench_search  # noqa: F401  (adds `bench search`)
+from peerscope.cli import bench_similar  # noqa: F401  (adds `bench similar`)
 from peerscope.cli.db import db
 from peerscope.cli.derive import derive
 from peerscope.cli.documents import check_document_cmd  # also adds `ingest document`

@@ -110,12 +110,14 @@ def progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
 
 class LateProgress:
     """A progress bar for work that learns its total only once it starts: pass ``start`` and
-    ``advance`` as the callbacks; the bar closes with the ``with`` block."""
+    ``advance`` as the callbacks; the bar closes when it reaches its total or with the ``with``
+    block (so several can follow one another inside one block: a terminal shows one at a time)."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         self._stack = ExitStack()
         self._advance: Callable[[int], None] | None = None
+        self._left = 0
 
     def __enter__(self) -> LateProgress:
         return self
@@ -124,8 +126,14 @@ class LateProgress:
         self._stack.close()
 
     def start(self, total: int) -> None:
-        self._advance = self._stack.enter_context(progress(self.label, total))
+        if total > 0:  # nothing to count: no bar
+            self._advance = self._stack.enter_context(progress(self.label, total))
+            self._left = total
 
     def advance(self, n: int) -> None:
         if self._advance is not None:
             self._advance(n)
+            self._left -= n
+            if self._left <= 0:
+                self._advance = None
+                self._stack.close()

@@ -17,6 +17,7 @@ from peerscope.index.service import service_for
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.serve.api.graph import router as graph_api_router
 from peerscope.serve.api.routes import router as api_router
+from peerscope.serve.api.similar import router as similar_api_router
 from peerscope.serve.web.graph import router as graph_web_router
 from peerscope.serve.web.routes import router as web_router
 from peerscope.serve.web.topics import router as topics_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return api_error(exc.status_code, "Not found." if exc.status_code == 404 else "Error.", str(exc.detail))
         return render_error_page(request, exc.status_code, str(exc.detail))
 
+    app.include_router(similar_api_router, prefix="/api")  # before /api/works/{id:path}, which would take it
     app.include_router(api_router, prefix="/api")
     app.include_router(graph_api_router, prefix="/api")
     app.include_router(web_router)

@@ -618,3 +618,31 @@ class GraphBuild(Base):
     edges: Mapped[str] = mapped_column(Text)  # JSON: edge rows written, by kind
     seconds: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SimilarWork(Base):
+    """Derived: one entry of a work's ranked list of similar works (``rank`` 1 is the closest),
+    with the combined score and the evidence it rests on (JSON: works citing both, shared
+    references, shared topics, text cosine and the terms behind it). No foreign keys, as in
+    ``graph_edges``: the list is rebuilt from the store, and reads join the works still there."""
+
+    __tablename__ = "similar_works"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    work_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    similar_work_id: Mapped[int] = mapped_column(Id)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)
+
+
+class SimilarBuild(Base):
+    """The similar-works derivation last run: code version, hash of its inputs, what it wrote."""
+
+    __tablename__ = "similar_builds"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code_version: Mapped[str] = mapped_column(String(32))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    works: Mapped[int] = mapped_column(Integer)  # works in the corpus
+    listed: Mapped[int] = mapped_column(Integer)  # works with at least one similar work
+    seconds: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

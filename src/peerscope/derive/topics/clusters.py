@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -54,19 +55,24 @@ def terms_of(text: str) -> list[str]:
 def tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
     """Rows L2-normalised; the vocabulary in column order."""
     docs = [Counter(terms_of(t)) for t in texts]
-    df: Counter[str] = Counter(term for d in docs for term in d)
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.keys())
     limit = max(MIN_DF, int(MAX_DF_SHARE * len(docs)))
     vocab = sorted(t for t, n in df.items() if MIN_DF <= n <= limit)
     col = {t: i for i, t in enumerate(vocab)}
-    rows, cols, vals = [], [], []
-    for r, d in enumerate(docs):
-        for term, tf in d.items():
-            c = col.get(term)
-            if c is not None:
-                rows.append(r)
-                cols.append(c)
-                vals.append((1.0 + math.log(tf)) * math.log((1 + len(docs)) / (1 + df[term])))
-    m = sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), len(vocab)))
+    # the loops stay in C (map, Counter) and the arithmetic in numpy, on the same values the
+    # per-term formula gives: (1 + log tf) x log((1 + N) / (1 + df))
+    cols = np.array([c for d in docs for c in map(col.get, d, repeat(-1, len(d)))], dtype=np.int64)
+    tfs = np.array([tf for d in docs for tf in d.values()], dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    kept = cols >= 0
+    cols, tfs, rows = cols[kept], tfs[kept], rows[kept]
+    distinct_tf = np.unique(tfs)
+    tf_weight = np.array([1.0 + math.log(int(tf)) for tf in distinct_tf], dtype=np.float64)[np.searchsorted(distinct_tf, tfs)]
+    idf = np.array([math.log((1 + len(docs)) / (1 + df[t])) for t in vocab], dtype=np.float64)
+    vals = tf_weight * idf[cols] if len(cols) else np.zeros(0, dtype=np.float64)
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)))
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m), vocab
@@ -128,7 +134,7 @@ def cluster_texts(items: Sequence[tuple[int, str]]) -> list[Cluster]:
         centre = np.asarray(x[members].mean(axis=0)).ravel()
         lift = centre - overall
         top = [vocab[i] for i in np.argsort(-lift, kind="stable")[: LABEL_TERMS * 3] if lift[i] > 0]
-        terms = _distinct(top)[:LABEL_TERMS]
+        terms = distinct_terms(top)[:LABEL_TERMS]
         members = np.array([i for i in members if sims[i, c] >= MIN_SIMILARITY], dtype=np.int64)
         if len(members) < MIN_MEMBERS or cohesion(x[members]) < MIN_COHESION:
             continue
@@ -147,7 +153,7 @@ def cohesion(rows: sparse.csr_matrix) -> float:
     return float((total @ total - own) / (n * (n - 1)))
 
 
-def _distinct(terms: list[str]) -> list[str]:
+def distinct_terms(terms: list[str]) -> list[str]:
     """Drop a term already contained in a stronger one (``graph`` after ``graph neural``) and a
     word pair whose words are both stronger terms already."""
     out: list[str] = []

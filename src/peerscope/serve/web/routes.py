@@ -19,6 +19,7 @@ from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import lookup, public_id
 from peerscope.serve.web import search
 from peerscope.serve.web.filters import day_url
+from peerscope.serve.similar import similar_list
 from peerscope.serve.web.graph import profile_panel
 from peerscope.serve.web.views import (
     PER_PAGE,
@@ -138,7 +139,7 @@ def _trust_context(store: Store, author_id: int) -> dict:
 
 @router.get("/works/{ident:path}")
 def work_page(request: Request, ident: str, store: StoreDep) -> Response:
-    """Work page by our id (DOI, OpenAlex and other ids answer 301): byline, abstract, versions, references."""
+    """Work page by our id (DOI, OpenAlex and other ids answer 301): byline, abstract, versions, topics, references, similar works."""
     found = lookup(store, "work", ident)
     moved = _canonical_redirect(request, "work", ident, found.number)
     if moved is not None:
@@ -148,7 +149,7 @@ def work_page(request: Request, ident: str, store: StoreDep) -> Response:
         raise NotFound(f"no work with id {ident}")
     trust = store_trust.badges(store, [b.author.id for b in work.summary.byline if b.author])
     return render(request, "work.html", work=work, w=work.summary, flags=store_documents.flags_for(store, "work", found.number), trust=trust,
-                  derived_topics=store_topics.derived_topics_of(store, found.number))
+                  derived_topics=store_topics.derived_topics_of(store, found.number), similar=similar_list(store, found.number))
 
 
 TRUST_DOC = Path(__file__).resolve().parents[4] / "docs" / "trust.md"
