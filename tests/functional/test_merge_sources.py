@@ -190,6 +190,14 @@ def test_a_bridging_record_folds_two_works_into_one(store: Store) -> None:
     arxiv_work = queries.find_by_external_id(store, "work", "arxiv", "2101.00042")
     openalex_work = queries.find_by_external_id(store, "work", "openalex", "W4200000042")
     assert arxiv_work is not None and openalex_work is not None and arxiv_work != openalex_work
+    # rows derived from or attached to the works before they fold: derived topics, a full text
+    with store.connect() as conn:
+        topic = conn.execute(text("INSERT INTO topics (display_name, level) VALUES ('Sparse graphs', 'topic') RETURNING id")).scalar_one()
+        for w in (arxiv_work, openalex_work):
+            conn.execute(text("INSERT INTO work_topic_assignments (work_id, topic_id, score, method) VALUES (:w, :t, 0.9, 'cluster')"), {"w": w, "t": topic})
+        conn.execute(text("INSERT INTO documents (content_hash, size, media_type, filename, title, pages, text, structure, work_id, checks_version, created_at) "
+                          "VALUES (:h, 3, 'text/plain', 'paper.txt', 'Paper', 1, 'abc', '{}', :w, 'v', :now)"), {"h": "0" * 64, "w": arxiv_work, "now": datetime(2026, 1, 1)})
+        conn.commit()
     # Semantic Scholar names both the DOI and the arXiv id: they are one
     report = ingest(store, "s2")
     assert report.merged == 1
@@ -199,6 +207,8 @@ def test_a_bridging_record_folds_two_works_into_one(store: Store) -> None:
     gone = ({arxiv_work, openalex_work} - {survivor}).pop()
     assert q(store, "SELECT new_id FROM redirects WHERE entity_kind = 'work' AND old_id = :o", o=gone)[0][0] == survivor
     assert q(store, "SELECT count(*) FROM work_records WHERE work_id = :w", w=survivor)[0][0] == 3
+    assert q(store, "SELECT work_id FROM documents")[0][0] == survivor  # the full text follows the survivor
+    assert [r[0] for r in q(store, "SELECT work_id FROM work_topic_assignments")] == [survivor]  # the folded work's go
 
 
 def test_combinations_of_two_sources_always_make_one_work(tmp_path: Path) -> None:

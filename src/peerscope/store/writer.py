@@ -44,6 +44,7 @@ from peerscope.store.models import (
     AuthorWorkRef,
     Citation,
     DeferredRecord,
+    DocumentRow,
     ExternalIdRow,
     IngestCheckpoint,
     Institution,
@@ -59,6 +60,7 @@ from peerscope.store.models import (
     WorkRecordRow,
     WorkSignal,
     WorkTopic,
+    WorkTopicAssignment,
 )
 
 CHUNK = 500
@@ -620,6 +622,11 @@ class Writer:
         conn.execute(update(x_t).where(x_t.c.entity_kind == "work", x_t.c.entity_id.in_(others)).values(entity_id=survivor))
         # the survivor may cite a folded work, or both cite the same work: keep one row each
         conn.execute(update(c_t).where(c_t.c.cited_work_id.in_(others)).values(cited_work_id=survivor))
+        # rows derived from or attached to the folded works: full texts follow the survivor; the
+        # derived topics of the folded works go (`derive topics` gives the survivor its own)
+        d_t = DocumentRow.__table__
+        conn.execute(update(d_t).where(d_t.c.work_id.in_(others)).values(work_id=survivor))
+        conn.execute(delete(WorkTopicAssignment.__table__).where(WorkTopicAssignment.__table__.c.work_id.in_(others)))
         conn.execute(delete(w_t).where(w_t.c.id.in_(others)))
         rd_t = Redirect.__table__
         conn.execute(update(rd_t).where(rd_t.c.entity_kind == "work", rd_t.c.new_id.in_(others)).values(new_id=survivor))
