@@ -107,3 +107,40 @@ def test_rings_do_not_depend_on_the_order_records_come_in(seed: int, members: in
     shuffled = CitationGraph(dict(order), dict(reversed(list(graph.cited_by.items()))), graph.names)
     first, second = find_rings(graph, coauthors(graph)), find_rings(shuffled, coauthors(shuffled))
     assert first == second and sorted(first) == list(range(1, members + 1))
+
+
+def naive_ties(graph: CitationGraph) -> set[tuple[int, int, tuple[int, ...]]]:
+    """The tie rule read literally, one citation at a time."""
+    co = coauthors(graph)
+    works_of: dict[int, set[int]] = {}
+    for w in graph.works.values():
+        for a in w.authors:
+            works_of.setdefault(a, set()).add(w.id)
+    cited: dict[tuple[int, int], set[int]] = {}
+    for wid, citers in graph.cited_by.items():
+        w = graph.works[wid]
+        for cid in citers:
+            c = graph.works[cid]
+            if w.topic is None or c.topic is None or c.topic == w.topic:
+                continue
+            for a in c.authors:
+                for b in w.authors:
+                    if a != b and b not in co.get(a, set()) and len(works_of[a]) >= 3 and len(works_of[b]) >= 3:
+                        cited.setdefault((a, b), set()).add(wid)
+    return {(a, b, tuple(sorted(ws))) for (a, b), ws in cited.items() if len(ws) >= 2 and len(ws) >= 0.4 * len(works_of[b])}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_ties_are_the_rule_read_literally(data: st.DataObject) -> None:
+    n_works = data.draw(st.integers(4, 40))
+    people = st.frozensets(st.integers(1, 8), min_size=1, max_size=3)
+    works = {i: GraphWork(i, f"W{i}", 2020, data.draw(people), False, (), "openalex", None, data.draw(st.sampled_from([None, 1, 2, 3])))
+             for i in range(1, n_works + 1)}
+    cited_by = {}
+    for i in works:
+        citers = data.draw(st.frozensets(st.integers(1, n_works), max_size=8)) - {i}
+        if citers:
+            cited_by[i] = tuple(sorted(citers))
+    graph = CitationGraph(works, cited_by, {})
+    assert {(t.citer, t.cited, t.works) for t in cross_topic_ties(graph, coauthors(graph))} == naive_ties(graph)

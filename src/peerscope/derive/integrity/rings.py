@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import math
 
 import networkx as nx
+import numpy as np
 
 from peerscope.store.integrity import CitationGraph
 
@@ -52,38 +53,60 @@ class Ring:
     ties: tuple[Tie, ...]  # the ties among the members (each direction that holds)
 
 
+def _cross_topic_citers(graph: CitationGraph, wid: int) -> set[int]:
+    """The records on the works citing ``wid`` from another topic (none when it has no topic)."""
+    w = graph.works[wid]
+    out: set[int] = set()
+    if w.topic is None:
+        return out
+    for cid in graph.cited_by.get(wid, ()):
+        c = graph.works[cid]
+        if c.topic is not None and c.topic != w.topic:
+            out.update(c.authors)
+    return out
+
+
 def cross_topic_ties(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> list[Tie]:
     """Every tie: (citer, cited) records with no joint work, where the citer's works cite, across
-    topics, at least ``TIE_MIN_WORKS`` and ``TIE_SHARE`` of the cited record's works."""
+    topics, at least ``TIE_MIN_WORKS`` and ``TIE_SHARE`` of the cited record's works.
+
+    Counted with numpy: one key per (citer, cited record, cited work), so a cited work counts
+    once however many of the citer's works cite it; the works behind each tie are gathered in a
+    second pass over the few pairs that qualify."""
     works_of: dict[int, int] = defaultdict(int)
     for w in graph.works.values():
         for a in w.authors:
             works_of[a] += 1
-    cited: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for wid, citers in graph.cited_by.items():
-        w = graph.works[wid]
-        if w.topic is None:
-            continue
-        targets = [b for b in w.authors if works_of[b] >= MIN_WORKS]
+    people = sorted(a for a, n in works_of.items() if n >= MIN_WORKS)
+    index = {a: i for i, a in enumerate(people)}
+    n = len(people)
+    parts = []
+    for wid in graph.cited_by:
+        targets = [index[b] for b in graph.works[wid].authors if b in index]
         if not targets:
             continue
-        for cid in citers:
-            c = graph.works[cid]
-            if c.topic is None or c.topic == w.topic:
-                continue
-            for a in c.authors:
-                if works_of[a] < MIN_WORKS:
-                    continue
-                mine = coauthors.get(a, set())
-                for b in targets:
-                    if b != a and b not in mine and b not in c.authors:
-                        cited[(a, b)].add(wid)
-    ties = []
-    for (a, b), ws in cited.items():
-        share = len(ws) / works_of[b]
-        if len(ws) >= TIE_MIN_WORKS and share >= TIE_SHARE:
-            ties.append(Tie(a, b, tuple(sorted(ws)), round(share, 3)))
-    return sorted(ties, key=lambda t: (t.citer, t.cited))
+        citers = [index[a] for a in _cross_topic_citers(graph, wid) if a in index]
+        if citers:
+            parts.append((np.asarray(citers, np.int64)[:, None] * n + np.asarray(targets, np.int64)[None, :]).ravel())
+    if not parts:
+        return []
+    keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+    cited_n = np.asarray([works_of[a] for a in people], np.float64)
+    keep = (counts >= TIE_MIN_WORKS) & (counts >= TIE_SHARE * cited_n[keys % n])
+    pairs = [(people[int(k // n)], people[int(k % n)]) for k in keys[keep]]
+    citers_of: dict[int, set[int]] = defaultdict(set)  # cited record -> its candidate citers
+    for a, b in pairs:
+        if a != b and b not in coauthors.get(a, set()):
+            citers_of[b].add(a)
+    found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for wid in sorted(graph.cited_by):
+        targets = [b for b in graph.works[wid].authors if b in citers_of]
+        if targets:
+            citers = _cross_topic_citers(graph, wid)
+            for b in targets:
+                for a in citers_of[b] & citers:
+                    found[(a, b)].append(wid)
+    return sorted((Tie(a, b, tuple(ws), round(len(ws) / works_of[b], 3)) for (a, b), ws in found.items()), key=lambda t: (t.citer, t.cited))
 
 
 def find_rings(graph: CitationGraph, coauthors: Mapping[int, set[int]]) -> dict[int, Ring]:
