@@ -22,13 +22,21 @@ from peerscope.store.db import Store
 
 def generated_store(root: Path, works: int, seed: int) -> Store:
     """A generated corpus under ``root/corpus``, ingested into a fresh SQLite store there."""
+    return generated_store_ingested(root, works, seed)[0]
+
+
+def generated_store_ingested(root: Path, works: int, seed: int, database_url: str | None = None, *, show_progress: bool = False):  # type: ignore[no-untyped-def]
+    """The same, into ``database_url`` when given, with a progress bar if asked; also returns
+    the ingest report (its ``seconds`` go beside a benchmark's figures)."""
     from peerscope.synth.generator import generate_corpus
 
     generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
-    store = Store(f"sqlite:///{root / 'bench.db'}")
+    store = Store(database_url or f"sqlite:///{root / 'bench.db'}")
     store.upgrade()
-    ingest_openalex(store, [root / "corpus" / "works"])
-    return store
+    if not show_progress:
+        return store, ingest_openalex(store, [root / "corpus" / "works"])
+    with progress("ingest", works) as advance:
+        return store, ingest_openalex(store, [root / "corpus" / "works"], progress=advance)
 
 
 @click.group()

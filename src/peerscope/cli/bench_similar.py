@@ -9,18 +9,16 @@ import os
 import random
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import click
 
-from peerscope.cli.bench import bench
+from peerscope.cli.bench import bench, generated_store_ingested
 from peerscope.cli.common import emit, handle_errors, json_option, progress
 from peerscope.cli.graph import _ms, _timed
 from peerscope.derive.similar.run import derive_similar
 from peerscope.store import queries
 from peerscope.store import similar as store_similar
-from peerscope.store.db import Store
 
 
 def _human(d: dict) -> str:
@@ -52,17 +50,11 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
     from fastapi.testclient import TestClient
 
     from peerscope.config import Settings
-    from peerscope.pipeline import ingest_openalex
     from peerscope.serve.app import create_app
-    from peerscope.synth.generator import generate_corpus
 
     with tempfile.TemporaryDirectory(prefix="peerscope-bench-similar-") as tmp:
         root = Path(tmp)
-        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
-        store = Store(database_url or f"sqlite:///{root / 'bench.db'}")
-        store.upgrade()
-        with progress("ingest", works) as advance:
-            ingested = ingest_openalex(store, [root / "corpus" / "works"], progress=advance)
+        store, ingested = generated_store_ingested(root, works, seed, database_url, show_progress=True)
         with progress("derive similar", queries.counts(store)["works"]) as advance:
             first = derive_similar(store, force=True, progress=advance)
         t0 = time.perf_counter()

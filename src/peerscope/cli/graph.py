@@ -12,18 +12,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import click
 
-from peerscope.cli.bench import bench
+from peerscope.cli.bench import bench, generated_store_ingested
 from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, progress, settings_from
 from peerscope.cli.derive import derive
 from peerscope.derive.graph import EDGE_KINDS, NODE_KINDS, build_graph
 from peerscope.store import graph as store_graph
 from peerscope.store import queries
-from peerscope.store.db import Store
 
 
 def _human_build(d: dict) -> str:
@@ -145,16 +143,10 @@ def bench_graph(works: int, seed: int, n_queries: int, limit: int, database_url:
 
     from peerscope.config import Settings
     from peerscope.serve.app import create_app
-    from peerscope.synth.generator import generate_corpus
-    from peerscope.pipeline import ingest_openalex
 
     with tempfile.TemporaryDirectory(prefix="peerscope-bench-graph-") as tmp:
         root = Path(tmp)
-        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
-        store = Store(database_url or f"sqlite:///{root / 'bench.db'}")
-        store.upgrade()
-        with progress("ingest", works) as advance:
-            ingested = ingest_openalex(store, [root / "corpus" / "works"], progress=advance)
+        store, ingested = generated_store_ingested(root, works, seed, database_url, show_progress=True)
         with progress("derive graph", len(EDGE_KINDS)) as advance:
             built = build_graph(store, force=True, progress=lambda _k: advance(1))
         counts = queries.counts(store)
