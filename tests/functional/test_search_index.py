@@ -214,3 +214,52 @@ def test_the_database_backend_searches_titles_in_the_store(seeded_store: Store, 
         assert c.get("/api/works", params={"search": "transparent evidence"}).json()["meta"]["count"] == 0  # titles only
     with TestClient(create_app(Settings(data_dir=tmp_path, database_url=seeded_store.describe(), search_index_dir=service.folder), store=seeded_store)) as c:
         assert 'id="facets-heading"' in c.get("/search", params={"q": "trust"}).text
+
+
+def _new_work_file(folder: Path, work_id: str, title: str) -> Path:
+    """A copy of the sample's first work under a new id and title (no DOI, so it is a new work)."""
+    first = orjson.loads((Path(__file__).parents[1] / "fixtures" / "openalex" / "sample_works.jsonl").read_bytes().splitlines()[0])
+    first.update({"id": f"https://openalex.org/{work_id}", "doi": None, "title": title, "display_name": title, "ids": {"openalex": f"https://openalex.org/{work_id}"}})
+    path = folder / f"{work_id}.jsonl"
+    path.write_bytes(orjson.dumps(first) + b"\n")
+    return path
+
+
+def test_ingest_brings_new_works_into_a_built_index(seeded_store: Store, tmp_path: Path) -> None:
+    runner = CliRunner()
+    where = ["--data-dir", str(tmp_path), "--database-url", seeded_store.describe()]
+    built = runner.invoke(cli, ["index", "build", "--embedder", "hashed", *where, "--json"])
+    assert built.exit_code == 0, built.output
+    service = SearchService(seeded_store, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder())
+    assert service.search("quokka", 10) == ([], 0)
+
+    # the ingest updates the index with the model it was built with, whatever the embedder setting
+    first = runner.invoke(cli, ["ingest", "openalex", str(_new_work_file(tmp_path, "W8801", "Quokka migration across alpine meadows")), *where, "--json"], env={"PEERSCOPE_SEARCH_EMBEDDER": "auto"})
+    assert first.exit_code == 0, first.output
+    searched = json.loads(first.stdout)["search_index"]
+    assert searched["mode"] == "update" and searched["works"] == 1 and searched["embedded"] == 1
+    assert searched["embedder"] == HashedEmbedder().name and searched["documents"] == searched["vectors"] == 7
+    hits, total = service.search("quokka", 10)
+    assert total == 1 and service.query(SearchRequest(parse_query("quokka migration"), mode="semantic")).ids[0] == hits[0]
+
+    # --no-index leaves it alone; `index update` catches up later
+    second = runner.invoke(cli, ["ingest", "openalex", str(_new_work_file(tmp_path, "W8802", "Wombat burrows under drought")), "--no-index", *where, "--json"])
+    assert second.exit_code == 0 and json.loads(second.stdout)["search_index"] is None
+    assert service.search("wombat", 10) == ([], 0)
+    assert runner.invoke(cli, ["index", "update", "--embedder", "hashed", *where]).exit_code == 0
+    assert service.search("wombat", 10)[1] == 1
+
+    # the human summary says what reached the index
+    third = runner.invoke(cli, ["ingest", "openalex", str(_new_work_file(tmp_path, "W8803", "Echidna foraging at dusk")), *where])
+    assert third.exit_code == 0 and "search index: 1 works indexed, 0 removed, 1 embedded" in third.stdout
+
+
+def test_an_index_built_from_another_store_is_left_alone(seeded_store: Store, tmp_path: Path) -> None:
+    SearchService(seeded_store, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder()).build()
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    other.upgrade()
+    stamp = (tmp_path / "search" / "state.json").read_bytes()
+    assert SearchService(other, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder()).follow() is None
+    assert (tmp_path / "search" / "state.json").read_bytes() == stamp
+    assert SearchService(seeded_store, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder()).follow().works == 0
+    other.dispose()

@@ -39,6 +39,32 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")(func)
 
 
+def no_index_option(func: F) -> F:
+    return click.option(
+        "--no-index", "no_index", is_flag=True,
+        help="Leave the search index as it is (by default a built index takes in the new and changed works; later: `peerscope index update`).",
+    )(func)
+
+
+def follow_search_index(settings: Settings, store: Store) -> dict | None:
+    """The works a command just wrote reach the search index, when one is built: keyword
+    postings and vectors (embedded by the model the index was built with); its report, or None."""
+    if settings.search_backend != "tantivy":
+        return None
+    from peerscope.index.service import service_for
+
+    with progress("index update", None) as advance:
+        report = service_for(settings, store).follow(advance)
+    return report.as_dict() if report else None
+
+
+def search_index_lines(d: dict) -> list[str]:
+    si = d.get("search_index")
+    if not si:
+        return []
+    return [f"  search index: {si['works']} works indexed, {si['deleted']} removed, {si['embedded']} embedded ({si['embedder']})"]
+
+
 def settings_from(data_dir: Path | None, database_url: str | None, **extra: Any) -> Settings:
     return load_settings(data_dir=data_dir, database_url=database_url, **extra)
 

@@ -15,10 +15,13 @@ import click
 from peerscope.cli.common import (
     data_options,
     emit,
+    follow_search_index,
     handle_errors,
     json_option,
+    no_index_option,
     open_store,
     progress,
+    search_index_lines,
     settings_from,
 )
 from peerscope.cli.ingest import ingest
@@ -109,6 +112,7 @@ def _replay_lines(d: dict[str, Any]) -> list[str]:
             f"{d['authors_recomputed']} profiles recomputed, {d['titles_indexed']} titles indexed"
         )
     ]
+    lines += search_index_lines(d)
     if d["failed"]:
         lines.append(f"{d['failed']} raw record(s) could not be replayed and were skipped:")
         lines += [f"  {e}" for e in d["errors"]]
@@ -151,10 +155,11 @@ def export(out: Path, data_dir: Path | None, database_url: str | None, as_json: 
 @ingest.command("jsonl")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @batch_option
+@no_index_option
 @data_options
 @json_option
 @handle_errors
-def jsonl(path: Path, batch_size: int | None, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+def jsonl(path: Path, batch_size: int | None, no_index: bool, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Import a `peerscope export` file (plain or gzip): its raw payloads, quarantine and
     checkpoints are stored and the payloads replayed into the graph.
 
@@ -167,6 +172,7 @@ def jsonl(path: Path, batch_size: int | None, data_dir: Path | None, database_ur
     scan = check(path)  # before the store is opened: a refused file creates nothing
     store = open_store(settings, migrate=True)
     d = run_import(store, path, scan=scan, batch_size=settings.ingest_batch_size, rule=_rule(settings))
+    d["search_index"] = None if no_index else follow_search_index(settings, store)
     emit(d, as_json, lambda d: "\n".join([
         f"{d['path']} (format {d['format']}, exported {d['exported_at']}): {d['raw_inserted']} raw records stored, {d['raw_present']} already here",
         *_replay_lines(d),
@@ -176,10 +182,11 @@ def jsonl(path: Path, batch_size: int | None, data_dir: Path | None, database_ur
 
 @click.command()
 @batch_option
+@no_index_option
 @data_options
 @json_option
 @handle_errors
-def rebuild(batch_size: int | None, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
+def rebuild(batch_size: int | None, no_index: bool, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Build the graph again from the stored raw payloads: delete every canonical and derived
     row (raw records, quarantine and checkpoints stay) in one transaction, replay every raw
     record in the batches it was first written in, then recompute profile counts and the title
@@ -189,5 +196,6 @@ def rebuild(batch_size: int | None, data_dir: Path | None, database_url: str | N
     settings = settings_from(data_dir, database_url, ingest_batch_size=batch_size)
     store = open_store(settings)
     d = run_rebuild(store, batch_size=settings.ingest_batch_size, rule=_rule(settings))
+    d["search_index"] = None if no_index else follow_search_index(settings, store)
     emit(d, as_json, lambda d: "\n".join([f"deleted {sum(d['deleted'].values())} canonical and derived rows", *_replay_lines(d)]))
     _skipped(d)

@@ -17,7 +17,18 @@ from typing import Any
 
 import click
 
-from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, progress, settings_from
+from peerscope.cli.common import (
+    data_options,
+    emit,
+    follow_search_index,
+    handle_errors,
+    json_option,
+    no_index_option,
+    open_store,
+    progress,
+    search_index_lines,
+    settings_from,
+)
 from peerscope.config import Settings
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.errors import InputError
@@ -51,6 +62,7 @@ def _human(d: dict) -> str:
     if d["resumed_from"]:
         line += f" (resumed from {d['resumed_from']})"
     lines = [line, *(f"  quarantined: {e}" for e in d["errors"])]
+    lines += search_index_lines(d)
     if d["not_found_ids"]:
         lines.append("  not found: " + ", ".join(d["not_found_ids"]))
     return "\n".join(lines)
@@ -63,6 +75,7 @@ def ingest_options(func: Callable) -> Callable:
         click.option("--resume", is_flag=True, help="Continue the same command's last run from its checkpoint."),
         click.option("--strict", is_flag=True, help="Stop at the first bad record instead of quarantining it."),
         click.option("--batch-size", type=click.IntRange(1, 100_000), default=None, help="Records per transaction [default: setting ingest_batch_size]."),
+        no_index_option,
         data_options,
         json_option,
         handle_errors,
@@ -80,7 +93,8 @@ def _run(ctx: dict[str, Any], stream: Stream) -> None:
         report: IngestReport = ingest_stream(
             store, stream, resume=ctx["resume"], strict=ctx["strict"], batch_size=settings.ingest_batch_size, rule=rule, progress=advance
         )
-    emit(report.as_dict(), ctx["as_json"], _human)
+    searched = None if ctx["no_index"] else follow_search_index(settings, store)
+    emit({**report.as_dict(), "search_index": searched}, ctx["as_json"], _human)
     if report.quarantined:
         first = report.errors[0] if report.errors else ""
         click.echo(f"peerscope: {report.quarantined} input record(s) quarantined, the first: {first}", err=True)
@@ -93,6 +107,7 @@ def _context(kwargs: dict[str, Any]) -> dict[str, Any]:
         "settings": settings,
         "resume": kwargs.pop("resume"),
         "strict": kwargs.pop("strict"),
+        "no_index": kwargs.pop("no_index"),
         "as_json": kwargs.pop("as_json"),
         "from_files": list(kwargs.pop("from_files")),
     }

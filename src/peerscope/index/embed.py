@@ -35,6 +35,11 @@ class Embedder(Protocol):
         ...
 
 
+def kind_of(embedder: Embedder) -> str:
+    """The setting (``minilm`` or ``hashed``) an embedder answers to, read from its name."""
+    return "minilm" if embedder.name.startswith(MODEL_NAME) else "hashed"
+
+
 def _normalise_rows(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

@@ -20,7 +20,7 @@ import numpy as np
 import orjson
 
 from peerscope.config import Settings
-from peerscope.index.embed import Embedder, embedding_text, load_embedder, resolve_embedder
+from peerscope.index.embed import Embedder, embedding_text, kind_of, load_embedder, resolve_embedder
 from peerscope.index.hybrid import SearchRequest, SearchResults, run_search
 from peerscope.index.keyword import IndexNotBuilt, KeywordIndex
 from peerscope.index.query import SearchFilters, parse_query
@@ -110,7 +110,7 @@ class SearchService:
     def query_embedder(self) -> Embedder:
         """The embedder the index was built with (queries must be embedded by the same model)."""
         kind = (self.state() or {}).get("embedder", self.embedder_kind)
-        if self._embedder is not None and (kind == self.embedder_kind or self._embedder.name.startswith(kind)):
+        if self._embedder is not None and kind_of(self._embedder) == kind:
             return self._embedder
         cached = self._by_kind.get(kind)
         if cached is None:
@@ -155,6 +155,7 @@ class SearchService:
         state = self.state()
         if state is None or not (self.folder / "keyword").exists():
             return self.build(progress)
+        self._keep_embedder(state.get("embedder"))
         started = time.perf_counter()
         watermark = store_search.latest_update(self.store)
         keyword = self.keyword
@@ -180,6 +181,25 @@ class SearchService:
         embedding.finish(drop=deleted)
         self._write_state(watermark if work_ids is None else state.get("watermark"), keyword.num_docs)
         return self._report("update", n, len(deleted), embedding, started)
+
+    def follow(self, progress: Progress | None = None) -> IndexReport | None:
+        """After the store changed (an ingest): index the works written since the last build or
+        update and drop those that left, as ``update`` does; None when no index is built (a
+        store without one is searched in the database until ``peerscope index build``) or when
+        the index in the folder was built from another store, which this one must not rewrite."""
+        state = self.state()
+        if state is None or not (self.folder / "keyword").exists() or state.get("store") != self.store.describe():
+            return None
+        return self.update(progress=progress)
+
+    def _keep_embedder(self, kind: str | None) -> None:
+        """An update embeds with the model the index was built with, whatever the settings say
+        now: vectors of two models cannot be searched together (``build`` changes the model)."""
+        if not kind or kind == self.embedder_kind:
+            return
+        self.embedder_kind = kind
+        if self._embedder is not None and kind_of(self._embedder) != kind:
+            self._embedder = None
 
     def _write_state(self, watermark: datetime | str | None, works: int) -> None:
         mark = watermark.isoformat() if isinstance(watermark, datetime) else watermark
