@@ -324,13 +324,14 @@ def derive_graph(store: Store, rule: CollaborationRule = CollaborationRule(), *,
                  trust_total: Callable[[int], None] | None = None, similar_progress: Callable[[int], None] | None = None,
                  similar_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
     """Everything that derives from the graph, in order: references linked to works now in it,
-    profile counts and the title index, topics for works that came without any, similar works
-    (which read those topics and the linked references), the research graph's edges, the
+    topics for works that came without any, profile counts (which count those topics) and the
+    title index, similar works (which read those topics and the linked references), the
+    research graph's edges, the
     graph-level integrity checks, then the trust snapshots (which read those flags). Each step
     skips what its inputs leave unchanged, except topics, derived afresh."""
     linked = Writer(store).link_citations()
+    topics = derive_topics(store)  # before the profile counts, which count derived topics
     derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
-    topics = derive_topics(store)
     similar = derive_similar(store, progress=similar_progress, total=similar_total)
     graph = build_graph(store)
     integrity = run_graph_checks(store)

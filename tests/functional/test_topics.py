@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 from click.testing import CliRunner
+from sqlalchemy import text
 from fastapi.testclient import TestClient
 
 from peerscope.cli import cli
@@ -94,7 +95,7 @@ def test_arxiv_categories_and_clusters_become_scored_topics(store: Store, tmp_pa
     # a second run keeps the cluster topics (same labels, same ids) and changes nothing
     before = {n: i for i, n in ((t, n) for t, n, *_ in _cluster_ids(store))}
     again = run("derive", "topics", "--database-url", store.describe(), "--json")
-    assert again == report | {"clusters_removed": 0} and assignments(store) == got
+    assert again == report | {"clusters_removed": 0, "authors_queued": 0, "authors_recomputed": 0} and assignments(store) == got
     assert {n: i for i, n in ((t, n) for t, n, *_ in _cluster_ids(store))} == before
 
 
@@ -125,3 +126,54 @@ def test_topic_pages_and_work_pages(store: Store, tmp_path: Path) -> None:
         assert client.get("/topics/PT999999").status_code == 404
         assert client.get("/topics/PW1").status_code == 400  # a work id is not a topic id
         assert client.get("/topics/astro-ph.XX").status_code in (400, 404)
+
+
+def test_derived_topics_enter_author_profiles_the_graph_and_the_queue(store: Store, tmp_path: Path) -> None:
+    from peerscope.derive.graph import build_graph
+    from peerscope.derive.profile_counts import CollaborationRule, compute_author
+    from peerscope.store import derived as store_derived
+    from peerscope.store.queries import get_author
+
+    report = build(store, tmp_path)
+    # every author of a work given derived topics is queued and recomputed
+    with store.connect() as conn:
+        placed_authors = conn.exec_driver_sql(
+            "select count(distinct a.author_id) from authorships a join work_topic_assignments d on d.work_id = a.work_id"
+        ).scalar_one()
+    assert placed_authors > 5 and report["authors_queued"] == report["authors_recomputed"] == placed_authors
+    assert store_derived.pending(store)["author"] == []
+    cluster_ids = {i for i, _ in _cluster_ids(store)}
+    with store.connect() as conn:
+        people = [int(a) for (a,) in conn.execute(text("select id from authors where display_name like 'Topic Person%' order by id"))]
+        profiles = {
+            (int(a), int(t)): (int(n), round(float(sc), 4))
+            for a, t, n, sc in conn.exec_driver_sql("select author_id, topic_id, works_count, score from author_topics").all()
+        }
+    assert len(people) == 5
+    shown = {aid: {t.id for t in get_author(store, aid).topics} & cluster_ids for aid in people}  # type: ignore[union-attr]
+    # four of them wrote clustered works and show those topics; the fifth wrote only the text
+    # that shares nothing with the others, and shows none
+    assert sorted(len(t) > 0 for t in shown.values()) == [False, True, True, True, True]
+    # the store's set-based counts agree with the plain rules with derived topics in play
+    for aid, facts in store_derived.author_work_facts(store, people):
+        want = {(aid, t): (n, round(sc, 4)) for t, n, sc in compute_author(aid, facts, CollaborationRule()).topics}
+        assert {k: v for k, v in profiles.items() if k[0] == aid} == want
+    # the research graph links the cluster topics to their works
+    build_graph(store)
+    with store.connect() as conn:
+        linked = conn.exec_driver_sql("select count(*) from graph_edges where src_kind = 'topic' and dst_kind = 'work' and src_id in (%s)" % ",".join(map(str, cluster_ids))).scalar_one()
+    assert linked == 12
+
+    # the same derivation again changes no assignment: nobody is queued
+    again = run("derive", "topics", "--database-url", store.describe(), "--json")
+    assert again["authors_queued"] == 0 and again["authors_recomputed"] == 0
+
+    # a clustered work that gains source topics is counted with those alone
+    member = next(w for w in assignments(store) if work_id(store, "openalex", "W770000") == w)
+    with store.begin() as conn:
+        source_topic = int(conn.exec_driver_sql("select id from topics where level = 'topic' and id not in (%s) order by id limit 1" % ",".join(map(str, cluster_ids))).scalar_one())
+        raw = int(conn.exec_driver_sql(f"select raw_record_id from works where id = {member}").scalar_one())
+        conn.exec_driver_sql(f"insert into work_topics (work_id, topic_id, score, raw_record_id) values ({member}, {source_topic}, 0.9, {raw})")
+    owner = next(aid for aid, facts in store_derived.author_work_facts(store, people) if any(f.work_id == member for f in facts))
+    facts = dict(store_derived.author_work_facts(store, [owner]))[owner]
+    assert next(f.topics for f in facts if f.work_id == member) == ((source_topic, 0.9),)

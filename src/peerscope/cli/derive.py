@@ -12,7 +12,7 @@ from peerscope.cli.common import LateProgress, data_options, emit, handle_errors
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.derive.similar.run import derive_similar
 from peerscope.derive.topics.run import derive_topics
-from peerscope.pipeline import derive_graph
+from peerscope.pipeline import derive_graph, derive_pending
 
 
 @click.group(invoke_without_command=True)
@@ -57,9 +57,14 @@ def _human(d: dict) -> str:
 def topics_cmd(data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Seed arXiv's taxonomy into the topic hierarchy and give every work its sources left
     without topics scored ones: from its arXiv categories, else from clusters of such works'
-    titles and abstracts, each labelled by its most distinctive terms."""
-    store = open_store(settings_from(data_dir, database_url))
-    emit(asdict(derive_topics(store)), as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
+    titles and abstracts, each labelled by its most distinctive terms. The topic profiles of the
+    authors of works whose derived topics changed are recomputed."""
+    settings = settings_from(data_dir, database_url)
+    store = open_store(settings)
+    report = asdict(derive_topics(store))
+    rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
+    report["authors_recomputed"] = derive_pending(store, rule).authors_recomputed  # topic profiles of the queued authors
+    emit(report, as_json, lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
 
 
 def _human_similar(d: dict) -> str:

@@ -34,7 +34,7 @@ import orjson
 from peerscope.store import graph as store_graph
 from peerscope.store.db import Store
 
-GRAPH_VERSION = "graph-1"  # bump when an edge rule or weight below changes
+GRAPH_VERSION = "graph-2"  # bump when an edge rule or weight below changes (2: derived topics of works without source topics)
 EDGE_KINDS = ("coauthor", "authorship", "citation", "topic", "affiliation", "venue", "shared_topic", "similarity")
 NODE_KINDS = store_graph.NODE_KINDS
 

@@ -3,7 +3,8 @@
 Rules (documented in docs/derived.md; change ``CODE_VERSION`` when a rule changes):
 - **works**: distinct works on which the author holds an authorship.
 - **topics**: distinct topics (finest level) assigned to the author's works with a score of at
-  least ``TOPIC_MIN_SCORE``; the author's topic score is the sum of those scores.
+  least ``TOPIC_MIN_SCORE`` (a work's source topics, else those ``derive topics`` gave it); the
+  author's topic score is the sum of those scores.
 - **close collaborators**: co-authors with at least ``min_joint_works`` joint works, counting only
   works whose byline has at most ``max_authors`` names (consortium papers with hundreds of names
   make no one close).
@@ -30,7 +31,7 @@ from peerscope.store.derived import (
     stored_hashes,
 )
 
-CODE_VERSION = "profile-counts/1"
+CODE_VERSION = "profile-counts/2"  # 2: derived topics count for works without source topics
 TOPIC_MIN_SCORE = 0.5
 
 
@@ -48,13 +49,14 @@ class RefreshReport:
     authors_removed: int
 
 
-def inputs_hash(keys: Iterable[tuple[int, int]], rule: CollaborationRule) -> str:
-    """Hash of an author's inputs: their works and the payload each work was built from (every
-    input of the counts comes from that payload), with the rule's parameters."""
+def inputs_hash(keys: Iterable[tuple[int, int, str]], rule: CollaborationRule) -> str:
+    """Hash of an author's inputs: their works, the payload each work was built from (every
+    input of the counts but derived topics comes from that payload) and each work's derived
+    topics, with the rule's parameters."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{CODE_VERSION}|{TOPIC_MIN_SCORE}|{rule.min_joint_works}|{rule.max_authors}".encode())
-    for work_id, raw_record_id in keys:
-        h.update(b"%d:%d;" % (work_id, raw_record_id))
+    for work_id, raw_record_id, placed in keys:
+        h.update(b"%d:%d:%s;" % (work_id, raw_record_id, placed.encode()))
     return h.hexdigest()
 
 

@@ -17,9 +17,19 @@ from peerscope.store.models import (
     DerivePending,
     Work,
     WorkTopic,
+    WorkTopicAssignment,
 )
 
 CHUNK = 500
+
+# The topics of every work: those its sources gave, else those ``derive topics`` placed it in.
+# Derived topics are only made for works without source topics; a work that gained source topics
+# since the last derivation is read with those alone.
+WORK_TOPICS_SQL = (
+    "SELECT work_id, topic_id, score FROM work_topics "
+    "UNION ALL SELECT d.work_id, d.topic_id, d.score FROM work_topic_assignments d "
+    "WHERE NOT EXISTS (SELECT 1 FROM work_topics s WHERE s.work_id = d.work_id)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,7 @@ def all_author_ids(store: Store) -> list[int]:
 def author_work_facts(store: Store, author_ids: Sequence[int]) -> Iterator[tuple[int, list[WorkFact]]]:
     """(author id, their works) for each given author, in chunks (memory stays bounded)."""
     a, w, wt, aff = Authorship.__table__, Work.__table__, WorkTopic.__table__, AuthorshipAffiliation.__table__
+    wa = WorkTopicAssignment.__table__
     with store.connect() as conn:
         for start in range(0, len(author_ids), CHUNK):
             chunk = list(author_ids[start : start + CHUNK])
@@ -103,6 +114,7 @@ def author_work_facts(store: Store, author_ids: Sequence[int]) -> Iterator[tuple
             years: dict[int, int | None] = {}
             bylines: dict[int, list[tuple[int, int | None]]] = {}
             topics: dict[int, list[tuple[int, float]]] = {}
+            derived_only: set[int] = set()
             insts: dict[int, list[int]] = {}
             for ws in range(0, len(work_ids), CHUNK):
                 wchunk = work_ids[ws : ws + CHUNK]
@@ -112,6 +124,10 @@ def author_work_facts(store: Store, author_ids: Sequence[int]) -> Iterator[tuple
                     bylines.setdefault(wid, []).append((pos, aid))
                 for wid, tid, score in conn.execute(select(wt.c.work_id, wt.c.topic_id, wt.c.score).where(wt.c.work_id.in_(wchunk))):
                     topics.setdefault(wid, []).append((tid, score))
+                for wid, tid, score in conn.execute(select(wa.c.work_id, wa.c.topic_id, wa.c.score).where(wa.c.work_id.in_(wchunk))):
+                    if wid not in topics or wid in derived_only:  # derived topics stand in for missing source topics
+                        derived_only.add(wid)
+                        topics.setdefault(wid, []).append((tid, score))
             ship_ids = [r.id for r in mine]
             for ss in range(0, len(ship_ids), CHUNK):
                 for sid, iid in conn.execute(
@@ -147,14 +163,15 @@ def stored_hashes(store: Store, author_ids: Iterable[int]) -> dict[int, tuple[st
     return out
 
 
-def author_input_keys(store: Store, author_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
-    """For each author, their works and the raw record each work was last built from.
+def author_input_keys(store: Store, author_ids: Sequence[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """For each author, their works, the raw record each work was last built from and the
+    topics ``derive topics`` gave it ("" for none).
 
-    Every input of the profile counts (byline, year, topics, affiliations) comes from that
-    payload, so this list changes exactly when the counts' inputs change.
+    Every other input of the profile counts (byline, year, source topics, affiliations) comes
+    from that payload, so this list changes exactly when the counts' inputs change.
     """
-    a, w = Authorship.__table__, Work.__table__
-    out: dict[int, list[tuple[int, int]]] = {}
+    a, w, wa = Authorship.__table__, Work.__table__, WorkTopicAssignment.__table__
+    out: dict[int, list[tuple[int, int, str]]] = {}
     with store.connect() as conn:
         for start in range(0, len(author_ids), 5 * CHUNK):
             chunk = list(author_ids[start : start + 5 * CHUNK])
@@ -164,8 +181,17 @@ def author_input_keys(store: Store, author_ids: Sequence[int]) -> dict[int, list
                 .where(a.c.author_id.in_(chunk))
                 .distinct()
             )
-            for aid, wid, raw in conn.execute(q).all():
-                out.setdefault(aid, []).append((wid, raw))
+            rows = conn.execute(q).all()
+            placed: dict[int, list[str]] = {}
+            q = (
+                select(wa.c.work_id, wa.c.topic_id, wa.c.score)
+                .where(wa.c.work_id.in_(select(a.c.work_id).where(a.c.author_id.in_(chunk))))
+                .order_by(wa.c.work_id, wa.c.topic_id)
+            )
+            for wid, tid, score in conn.execute(q):
+                placed.setdefault(wid, []).append(f"{tid}={score:.6g}")
+            for aid, wid, raw in rows:
+                out.setdefault(aid, []).append((wid, raw, ",".join(placed.get(wid, ()))))
     for keys in out.values():
         keys.sort()
     return out
@@ -200,7 +226,7 @@ _TOPICS_SQL = f"""
 INSERT INTO author_topics (author_id, topic_id, works_count, score)
 SELECT aw.author_id, wt.topic_id, count(*), sum(wt.score)
 FROM (SELECT DISTINCT a.author_id, a.work_id FROM {_TARGETS} t JOIN authorships a ON a.author_id = t.author_id) aw
-JOIN work_topics wt ON wt.work_id = aw.work_id
+JOIN ({WORK_TOPICS_SQL}) wt ON wt.work_id = aw.work_id
 WHERE wt.score >= :min_score
 GROUP BY aw.author_id, wt.topic_id
 """

@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import Connection, func, select
 
 from peerscope.store.db import Store
+from peerscope.store.derived import WORK_TOPICS_SQL
 from peerscope.store.models import (
     Author,
     AuthorStats,
@@ -155,9 +156,9 @@ def edge_selects(dialect: str, p: Mapping[str, float]) -> dict[str, list[str]]:
         ],
         "topic": [
             f"SELECT 'work', t.work_id, 'topic', t.topic_id, 'topic', t.score, {j(score='t.score')}, w.publication_year, w.publication_year "
-            "FROM work_topics t JOIN works w ON w.id = t.work_id",
+            f"FROM ({WORK_TOPICS_SQL}) t JOIN works w ON w.id = t.work_id",
             f"SELECT 'topic', t.topic_id, 'work', t.work_id, 'topic', t.score, {j(score='t.score')}, w.publication_year, w.publication_year "
-            "FROM work_topics t JOIN works w ON w.id = t.work_id",
+            f"FROM ({WORK_TOPICS_SQL}) t JOIN works w ON w.id = t.work_id",
             f"SELECT 'author', author_id, 'topic', topic_id, 'topic', {sat('works_count', p['topic_half'])}, {j(works='works_count')}, NULL, NULL FROM author_topics",
             f"SELECT 'topic', topic_id, 'author', author_id, 'topic', {sat('works_count', p['topic_half'])}, {j(works='works_count')}, NULL, NULL FROM author_topics",
         ],
@@ -220,6 +221,7 @@ def input_stats(store: Store) -> dict[str, list[int]]:
         "authorships": "SELECT COUNT(*), COALESCE(MAX(id), 0), COUNT(author_id), COALESCE(SUM(author_id), 0) FROM authorships",
         "citations": "SELECT COUNT(*), COUNT(cited_work_id), COALESCE(SUM(cited_work_id), 0) FROM citations",
         "work_topics": "SELECT COUNT(*), COALESCE(SUM(topic_id), 0) FROM work_topics",
+        "work_topic_assignments": "SELECT COUNT(*), COALESCE(SUM(topic_id), 0), COALESCE(SUM(work_id), 0) FROM work_topic_assignments",
         "author_topics": "SELECT COUNT(*), COALESCE(SUM(works_count), 0) FROM author_topics",
         "collaborators": "SELECT COUNT(*), COALESCE(SUM(joint_works), 0) FROM collaborators",
         "affiliations": "SELECT COUNT(*), COUNT(institution_id), COALESCE(SUM(institution_id), 0) FROM authorship_affiliations",

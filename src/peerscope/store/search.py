@@ -24,6 +24,7 @@ from peerscope.store.models import (
     Topic,
     Work,
     WorkTopic,
+    WorkTopicAssignment,
 )
 from peerscope.store.views import SearchDocument
 
@@ -151,9 +152,13 @@ def _documents(conn, ids: Sequence[int]) -> list[SearchDocument]:  # type: ignor
     ):
         insts.setdefault(wid, set()).add(iid)
     topics: dict[int, set[int]] = {}
-    WT = WorkTopic.__table__
+    WT, WA = WorkTopic.__table__, WorkTopicAssignment.__table__
     for wid, tid in conn.execute(select(WT.c.work_id, WT.c.topic_id).where(WT.c.work_id.in_(ids))):
         topics.setdefault(wid, set()).add(tid)
+    sourced = set(topics)  # derived topics stand in for works without source topics
+    for wid, tid in conn.execute(select(WA.c.work_id, WA.c.topic_id).where(WA.c.work_id.in_(ids))):
+        if wid not in sourced:
+            topics.setdefault(wid, set()).add(tid)
     flags: dict[int, set[str]] = {}
     FS, IF = FlagSubject.__table__, IntegrityFlag.__table__
     for wid, kind in conn.execute(

@@ -13,7 +13,8 @@ from sqlalchemy import Connection, Integer, delete, desc, func, insert, literal,
 
 from peerscope.store.bulk import insert_rows
 from peerscope.store.db import Store
-from peerscope.store.models import Author, Authorship, ExternalIdRow, Topic, TopicCluster, Work, WorkTopic, WorkTopicAssignment
+from peerscope.store.derived import mark_pending
+from peerscope.store.models import Author, Authorship, AuthorTopic, ExternalIdRow, Topic, TopicCluster, Work, WorkTopic, WorkTopicAssignment
 from peerscope.store.queries import lineage_of
 from peerscope.store.views import Ref
 
@@ -73,9 +74,14 @@ def works_without_topics(store: Store, batch: int = 5000) -> Iterator[tuple[int,
 def replace_assignments(store: Store, rows: Sequence[tuple[int, int, float, str]], clusters: Sequence[tuple[str, tuple[str, ...], Sequence[tuple[int, float]]]]) -> dict[str, int]:
     """Replace every derived assignment in one transaction: ``rows`` (work, topic, score,
     method) and the cluster topics ``clusters`` (label, terms, members). A cluster topic keeps
-    its id while its label stays the same; cluster topics no cluster uses any more go."""
+    its id while its label stays the same; cluster topics no cluster uses any more go.
+
+    The authors of every work whose derived topics changed are queued for the derive stage in
+    the same transaction (their topic profiles count derived topics), and profile rows that
+    name a cluster topic about to go are dropped with it (the queue recomputes them)."""
     now = _now()
     with store.begin(write=True) as conn:
+        before = {(int(w), int(t)): float(sc) for w, t, sc in conn.execute(select(WA.c.work_id, WA.c.topic_id, WA.c.score))}
         conn.execute(delete(WA))
         old = {name: int(i) for i, name in conn.execute(select(T.c.id, T.c.display_name).where(T.c.level == CLUSTER_LEVEL))}
         used: set[int] = set()
@@ -91,9 +97,17 @@ def replace_assignments(store: Store, rows: Sequence[tuple[int, int, float, str]
         for start in range(0, len(values), 5000):
             insert_rows(conn, WA, values[start : start + 5000])
         gone = sorted(set(old.values()) - used)
+        after = {(int(v["work_id"]), int(v["topic_id"])): float(v["score"]) for v in values}
+        changed = sorted({work for (work, _topic), _score in set(before.items()) ^ set(after.items())})
         for start in range(0, len(gone), CHUNK):
-            conn.execute(delete(T).where(T.c.id.in_(gone[start : start + CHUNK])))
-    return {"assigned": len(values), "clusters": len(clusters), "clusters_removed": len(gone)}
+            part = gone[start : start + CHUNK]
+            conn.execute(delete(AuthorTopic.__table__).where(AuthorTopic.__table__.c.topic_id.in_(part)))
+            conn.execute(delete(T).where(T.c.id.in_(part)))
+        authors: set[int] = set()
+        for start in range(0, len(changed), CHUNK):
+            authors.update(a for (a,) in conn.execute(select(A.c.author_id).where(A.c.work_id.in_(changed[start : start + CHUNK]), A.c.author_id.is_not(None)).distinct()))
+        mark_pending(conn, authors, ())
+    return {"assigned": len(values), "clusters": len(clusters), "clusters_removed": len(gone), "authors_queued": len(authors)}
 
 
 # --- reading ---------------------------------------------------------------------------------

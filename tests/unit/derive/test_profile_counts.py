@@ -39,9 +39,10 @@ def test_counts_topics_years_and_latest_institution() -> None:
 
 
 def test_inputs_hash_changes_with_inputs_and_rule() -> None:
-    keys = [(1, 10), (2, 11)]
+    keys = [(1, 10, ""), (2, 11, "")]
     base = inputs_hash(keys, CollaborationRule())
     assert base == inputs_hash(list(keys), CollaborationRule())
-    assert base != inputs_hash([(1, 10), (2, 12)], CollaborationRule())  # a work rebuilt from a new payload
-    assert base != inputs_hash([(1, 10)], CollaborationRule())
+    assert base != inputs_hash([(1, 10, ""), (2, 12, "")], CollaborationRule())  # a work rebuilt from a new payload
+    assert base != inputs_hash([(1, 10, ""), (2, 11, "7=0.8")], CollaborationRule())  # a work placed in a derived topic
+    assert base != inputs_hash([(1, 10, "")], CollaborationRule())
     assert base != inputs_hash(keys, CollaborationRule(min_joint_works=3))

@@ -23,6 +23,7 @@ class TopicsReport:
     unplaced: int  # works whose text shares no term with the others
     clusters: int
     clusters_removed: int
+    authors_queued: int  # authors whose works' derived topics changed: their topic profiles are recomputed
 
 
 def derive_topics(store: Store) -> TopicsReport:
@@ -43,4 +44,4 @@ def derive_topics(store: Store) -> TopicsReport:
     clusters = cluster_texts(texts)
     written = store_topics.replace_assignments(store, rows, [(c.label, c.terms, c.members) for c in clusters])
     clustered = sum(len(c.members) for c in clusters)
-    return TopicsReport(len(nodes), seen, by_category, clustered, len(texts) - clustered, len(clusters), written["clusters_removed"])
+    return TopicsReport(len(nodes), seen, by_category, clustered, len(texts) - clustered, len(clusters), written["clusters_removed"], written["authors_queued"])
