@@ -50,9 +50,9 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     search = service_for(settings, store)
     if previous == wanted and c["works"] > 0:
         build_graph(store)  # a demo built before the graph existed gets one; unchanged inputs are skipped
-        derive_similar(store)  # likewise its similar works
         if not search.is_built:
             search.build()
+        derive_similar(store, embeddings=search.embeddings())  # likewise its similar works
         return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], True, time.perf_counter() - started, store.describe(), str(search.folder))
     if c["works"] > 0:
         if previous is None or settings.database_url:
@@ -75,6 +75,7 @@ def build_demo(settings: Settings, *, works: int, seed: int, end_date: date, pro
     ingest_openalex(store, [corpus / "works"], batch_size=settings.ingest_batch_size, rule=rule, progress=progress)
     derive_graph(store, rule)  # citations linked, topics, similar works, the research graph, integrity checks and trust snapshots, as `peerscope derive`
     search.build(index_progress)
+    derive_similar(store, embeddings=search.embeddings())  # the index's vectors add closeness in meaning
     marker.write_bytes(orjson.dumps(wanted))
     c = queries.counts(store)
     return DemoReport(c["works"], c["authors"], seed, wanted["end_date"], False, time.perf_counter() - started, store.describe(), str(search.folder))

@@ -26,6 +26,7 @@ from peerscope.derive.graph import GraphBuildReport, build_graph
 from peerscope.derive.integrity.graph import GraphCheckReport, run_graph_checks
 from peerscope.derive.profile_counts import CollaborationRule, RefreshReport, refresh_profile_counts
 from peerscope.derive.similar.run import SimilarReport, derive_similar
+from peerscope.derive.similar.scoring import Embeddings
 from peerscope.derive.topics.run import TopicsReport, derive_topics
 from peerscope.derive.trust.run import TrustRunReport, derive_trust
 from peerscope.errors import InputError, SourceError
@@ -322,17 +323,18 @@ class GraphDeriveReport:
 
 def derive_graph(store: Store, rule: CollaborationRule = CollaborationRule(), *, trust_progress: Callable[[int], None] | None = None,
                  trust_total: Callable[[int], None] | None = None, similar_progress: Callable[[int], None] | None = None,
-                 similar_total: Callable[[int], None] | None = None) -> GraphDeriveReport:
+                 similar_total: Callable[[int], None] | None = None, embeddings: Embeddings | None = None) -> GraphDeriveReport:
     """Everything that derives from the graph, in order: references linked to works now in it,
     topics for works that came without any, profile counts (which count those topics) and the
     title index, similar works (which read those topics and the linked references), the
     research graph's edges, the
-    graph-level integrity checks, then the trust snapshots (which read those flags). Each step
+    graph-level integrity checks, then the trust snapshots (which read those flags). The search
+    index's vectors (``embeddings``), when given, add the meaning signal to similar works. Each step
     skips what its inputs leave unchanged, except topics, derived afresh."""
     linked = Writer(store).link_citations()
     topics = derive_topics(store)  # before the profile counts, which count derived topics
     derived = derive_pending(store, rule, everything=True)  # everything, and the queue emptied
-    similar = derive_similar(store, progress=similar_progress, total=similar_total)
+    similar = derive_similar(store, embeddings=embeddings, progress=similar_progress, total=similar_total)
     graph = build_graph(store)
     integrity = run_graph_checks(store)
     trust = derive_trust(store, progress=trust_progress, total=trust_total)

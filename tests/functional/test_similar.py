@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from peerscope.cli import cli
 from peerscope.config import Settings
+from peerscope.derive.similar.scoring import SIMILAR_VERSION
 from peerscope.pipeline import ingest_openalex
 from peerscope.serve.app import create_app
 from peerscope.store.db import Store
@@ -112,7 +113,7 @@ def test_api_lists_similar_works_with_reasons(client: TestClient, built: Store) 
     got = client.get(f"/api/works/PW{w1}/similar")
     assert got.status_code == 200
     body = got.json()
-    assert body["work"] == f"PW{w1}" and body["title"] == WORKS[1][0] and body["code_version"] == "similar-1" and body["computed_at"]
+    assert body["work"] == f"PW{w1}" and body["title"] == WORKS[1][0] and body["code_version"] == SIMILAR_VERSION and body["computed_at"]
     results = body["results"]
     assert [r["id"] for r in results[:2]] == [f"PW{w2}", f"PW{w3}"]  # citations, topic and text before topic and text
     first = results[0]
@@ -182,3 +183,19 @@ def test_full_derive_includes_similar_works(built: Store) -> None:
     out = run("derive", "--database-url", built.describe(), "--json")
     assert out["similar"]["listed"] == 7 and out["similar"]["skipped"] is False
     assert run("derive", "--database-url", built.describe(), "--json")["similar"]["skipped"] is True
+
+
+def test_a_built_search_index_adds_closeness_in_meaning(built: Store, tmp_path: Path) -> None:
+    where = ["--data-dir", str(tmp_path), "--database-url", built.describe()]
+    plain = run("derive", "similar", *where, "--json")
+    run("index", "build", "--embedder", "hashed", *where, "--json")
+    meaning = run("derive", "similar", *where, "--json")  # the vectors are new inputs: rebuilt
+    assert meaning["skipped"] is False and meaning["inputs_hash"] != plain["inputs_hash"]
+    assert run("derive", "similar", *where, "--json")["skipped"] is True
+    with TestClient(create_app(Settings(data_dir=tmp_path, database_url=built.describe()), store=built)) as client:
+        results = client.get(f"/api/works/PW{ours(built, 4)}/similar").json()["results"]
+        zymurgy = client.get(f"/api/works/PW{ours(built, 8)}/similar").json()["results"]
+    reef = next(r for r in results if r["id"] == f"PW{ours(built, 5)}")
+    cosine = reef["evidence"]["meaning_similarity"]
+    assert cosine >= 0.5 and f"close in meaning (embedding cosine {cosine:.2f})" in reef["reasons"]
+    assert zymurgy == []  # a text close to no other in words is close to none in meaning either

@@ -58,6 +58,15 @@ def follow_search_index(settings: Settings, store: Store) -> dict | None:
     return report.as_dict() if report else None
 
 
+def index_embeddings(settings: Settings, store: Store):  # type: ignore[no-untyped-def]
+    """The search index's vectors for the similar works' meaning signal, or None."""
+    if settings.search_backend != "tantivy":
+        return None
+    from peerscope.index.service import service_for
+
+    return service_for(settings, store).embeddings()
+
+
 def search_index_lines(d: dict) -> list[str]:
     si = d.get("search_index")
     if not si:

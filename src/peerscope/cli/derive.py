@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from peerscope.cli.common import LateProgress, data_options, emit, handle_errors, json_option, open_store, settings_from
+from peerscope.cli.common import LateProgress, data_options, emit, handle_errors, index_embeddings, json_option, open_store, settings_from
 from peerscope.derive.profile_counts import CollaborationRule
 from peerscope.derive.similar.run import derive_similar
 from peerscope.derive.topics.run import derive_topics
@@ -33,7 +33,7 @@ def derive(ctx: click.Context, data_dir: Path | None, database_url: str | None, 
     rule = CollaborationRule(settings.close_collaborator_min_joint_works, settings.close_collaborator_max_authors)
     with LateProgress("similar works") as similar_bar, LateProgress("trust") as bar:
         report = derive_graph(store, rule, trust_progress=bar.advance, trust_total=bar.start, similar_progress=similar_bar.advance,
-                              similar_total=similar_bar.start)
+                              similar_total=similar_bar.start, embeddings=index_embeddings(settings, store))
     out = {**asdict(report.derived.profiles), "citations_linked": report.citations_linked, "titles_indexed": report.derived.titles_indexed,
            "topics": asdict(report.topics), "similar": asdict(report.similar), "graph": asdict(report.graph), "integrity": asdict(report.integrity),
            "trust": asdict(report.trust)}
@@ -79,10 +79,12 @@ def _human_similar(d: dict) -> str:
 @handle_errors
 def similar_cmd(force: bool, data_dir: Path | None, database_url: str | None, as_json: bool) -> None:
     """Rank every work's similar works (up to 10) by co-citation, bibliographic coupling, shared
-    topics and closeness of title and abstract, each with the evidence behind it. Skipped when
+    topics, closeness of title and abstract, and closeness in meaning (the search index's
+    vectors, when an index is built), each with the evidence behind it. Skipped when
     the texts, citations, topics and the code are unchanged since the last build; only the works
     whose list changed are rewritten."""
-    store = open_store(settings_from(data_dir, database_url))
+    settings = settings_from(data_dir, database_url)
+    store = open_store(settings)
     with LateProgress("similar works") as bar:
-        report = derive_similar(store, force=force, progress=bar.advance, total=bar.start)
+        report = derive_similar(store, force=force, embeddings=index_embeddings(settings, store), progress=bar.advance, total=bar.start)
     emit(asdict(report), as_json, _human_similar)

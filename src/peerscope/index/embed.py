@@ -52,16 +52,36 @@ class HashedEmbedder:
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
         self.name = f"hashed-3gram-{dim}-v1"
+        self._grams: dict[str, tuple[list[int], list[float]]] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        grams = self._grams
+        cells: list[int] = []  # row * dim + bucket of every 3-gram of every text
+        signs: list[float] = []
         for row, text in enumerate(texts):
+            base = row * self.dim
             for word in text.casefold().split():
-                padded = f"<{word}>"
-                for i in range(max(1, len(padded) - 2)):
-                    h = int.from_bytes(hashlib.blake2b(padded[i : i + 3].encode(), digest_size=8).digest(), "little")
-                    out[row, h % self.dim] += 1.0 if (h >> 63) else -1.0
-        return _normalise_rows(out)
+                found = grams.get(word)
+                if found is None:
+                    found = self._word(word)
+                cells += [base + c for c in found[0]]
+                signs += found[1]
+        # sums of +-1 are exact in float32: the same vectors as adding the grams one by one
+        out = np.bincount(np.asarray(cells, np.int64), weights=np.asarray(signs), minlength=len(texts) * self.dim)
+        return _normalise_rows(out.astype(np.float32).reshape(len(texts), self.dim))
+
+    def _word(self, word: str) -> tuple[list[int], list[float]]:
+        """The buckets and signs of a word's 3-grams (cached: words repeat across texts)."""
+        padded = f"<{word}>"
+        cols, signs = [], []
+        for i in range(max(1, len(padded) - 2)):
+            h = int.from_bytes(hashlib.blake2b(padded[i : i + 3].encode(), digest_size=8).digest(), "little")
+            cols.append(h % self.dim)
+            signs.append(1.0 if (h >> 63) else -1.0)
+        if len(self._grams) >= 500_000:
+            self._grams.clear()
+        self._grams[word] = (cols, signs)
+        return cols, signs
 
 
 def packaged_model_archive() -> Path:

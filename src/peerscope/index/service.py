@@ -20,6 +20,7 @@ import numpy as np
 import orjson
 
 from peerscope.config import Settings
+from peerscope.derive.similar.scoring import Embeddings
 from peerscope.index.embed import Embedder, embedding_text, kind_of, load_embedder, resolve_embedder
 from peerscope.index.hybrid import SearchRequest, SearchResults, run_search
 from peerscope.index.keyword import IndexNotBuilt, KeywordIndex
@@ -191,6 +192,18 @@ class SearchService:
         if state is None or not (self.folder / "keyword").exists() or state.get("store") != self.store.describe():
             return None
         return self.update(progress=progress)
+
+    def embeddings(self) -> Embeddings | None:
+        """The index's vectors as the similar works read them, when an index built from this
+        store holds any (memory-mapped, not copied)."""
+        state = self.state()
+        if state is None or state.get("store") != self.store.describe():
+            return None
+        loaded = load(self.folder / "vectors")
+        if loaded is None or not len(loaded[0].ids):
+            return None
+        vs, meta = loaded
+        return Embeddings(vs.ids, vs.vectors, str(meta["embedder"]))
 
     def _keep_embedder(self, kind: str | None) -> None:
         """An update embeds with the model the index was built with, whatever the settings say

@@ -14,7 +14,9 @@ from peerscope.derive.similar.scoring import (
     KEEP,
     MIN_SCORE,
     WEIGHTS,
+    MEANING_MIN,
     Corpus,
+    Embeddings,
     Evidence,
     _matrices,
     reasons,
@@ -79,11 +81,12 @@ def test_closest_first_and_scores_are_the_weighted_signals() -> None:
 
 def test_reasons_read_well() -> None:
     ev = Evidence(cocited=1, shared_references=12, cocitation_strength=0.2, coupling_strength=0.6, topics=(GNN, REEF, 7),
-                  topics_shared=5, topic_similarity=0.5, text_similarity=0.3, terms=("graph neural", "molecule"))
+                  topics_shared=5, topic_similarity=0.5, text_similarity=0.6, terms=("graph neural", "molecule"), meaning_similarity=0.7)
     assert reasons(ev, NAMES) == [
         "shares 12 references", "close in text: graph neural, molecule", "shares topics: Graph Neural Networks, Coral Reefs and 3 others",
-        "cited together by 1 work",
+        "cited together by 1 work", "close in meaning (embedding cosine 0.70)",
     ]
+    assert reasons(Evidence(meaning_similarity=0.49), NAMES) == []  # below MEANING_MIN: not close
     assert reasons(Evidence(topics=(9,), topics_shared=1, topic_similarity=0.2), {}) == ["shares 1 topic"]
     assert reasons(Evidence(), NAMES) == []
 
@@ -124,7 +127,12 @@ def corpora(draw: st.DrawFn) -> Corpus:
     topics = draw(st.lists(st.tuples(st.sampled_from(ids), st.integers(1, 6), st.floats(0.05, 1.0)), max_size=30))
     seen: set[tuple[int, int]] = set()
     topics = [t for t in topics if (t[0], t[1]) not in seen and not seen.add((t[0], t[1]))]
-    return Corpus(ids, texts, cites, topics)
+    embeddings = None
+    if draw(st.booleans()):  # vectors for some of the works (and one for a work not in the corpus)
+        with_vec = draw(st.lists(st.sampled_from(ids), unique=True, max_size=n)) + [20_000]
+        raw = np.asarray([draw(st.lists(st.floats(-1, 1, width=32), min_size=4, max_size=4)) for _ in with_vec], dtype=np.float32) + 0.01
+        embeddings = Embeddings(np.asarray(with_vec, np.int64), (raw / np.linalg.norm(raw, axis=1, keepdims=True)).astype(np.float32), "test")
+    return Corpus(ids, texts, cites, topics, embeddings)
 
 
 @settings(max_examples=80, deadline=None)
@@ -171,5 +179,32 @@ def test_input_order_does_not_matter(c: Corpus, rnd: random.Random) -> None:
     cites, topics = list(c.citations), list(c.topics)
     rnd.shuffle(cites)
     rnd.shuffle(topics)
-    shuffled = Corpus([c.work_ids[i] for i in order], [c.texts[i] for i in order], cites, topics)
+    e = c.embeddings
+    if e is not None:
+        flip = np.asarray(rnd.sample(range(len(e.ids)), len(e.ids)))
+        e = Embeddings(e.ids[flip], e.vectors[flip], e.name)
+    shuffled = Corpus([c.work_ids[i] for i in order], [c.texts[i] for i in order], cites, topics, e)
     assert similar_lists(shuffled) == similar_lists(c) == similar_lists(c)
+
+
+def test_close_meaning_in_other_words() -> None:
+    texts = {**TEXTS, 9: "Sea temperature rise harms tropical corals", 10: "Hotter water damages shallow marine polyps"}
+    ids = sorted(texts)
+    vec = np.zeros((len(ids), 3), np.float32)
+    vec[:, 0] = 1.0  # every work along one axis ...
+    vec[ids.index(9)] = [0.0, 1.0, 0.0]  # ... but 9 and 10, which point almost the same way
+    vec[ids.index(10)] = [0.0, 0.96, 0.28]
+    plain = similar_lists(Corpus(ids, [texts[i] for i in ids], CITATIONS, TOPICS))
+    assert 10 not in by_id(plain, 9)  # no shared word, citation or topic
+    # vectors for works 9 and 10 only: the others have no vector and get no meaning signal
+    only = Embeddings(np.asarray([9, 10], np.int64), vec[[ids.index(9), ids.index(10)]], "test")
+    lists = similar_lists(Corpus(ids, [texts[i] for i in ids], CITATIONS, TOPICS, only))
+    nb = by_id(lists, 9)[10]
+    assert nb.evidence.meaning_similarity == 0.96 and reasons(nb.evidence, NAMES) == ["close in meaning (embedding cosine 0.96)"]
+    assert nb.score == round(WEIGHTS["meaning"] * (0.96 - MEANING_MIN) / (1 - MEANING_MIN), 6) == by_id(lists, 10)[9].score
+    assert all(n.evidence.meaning_similarity == 0 for w, found in lists.items() if w not in (9, 10) for n in found)
+    # with every work along one axis, all are "close in meaning" to each other but 9 and 10
+    everyone = similar_lists(Corpus(ids, [texts[i] for i in ids], CITATIONS, TOPICS, Embeddings(np.asarray(ids, np.int64), vec, "test")))
+    assert by_id(everyone, 1)[8].evidence.meaning_similarity == 1.0 and 9 not in by_id(everyone, 1)
+    # the other signals keep their strength beside it: 1 and 2 still rank each other first
+    assert [n.work_id for n in everyone[1]][0] == 2

@@ -17,9 +17,15 @@ The signals, each a strength in 0–1:
 - **text** — the cosine of the two works' TF-IDF vectors of title and abstract (the vectors the
   topic clustering uses, each cut to its ``TEXT_TERMS`` strongest terms); below ``TEXT_MIN``,
   or when the texts share fewer than ``TEXT_MIN_TERMS`` terms, it counts as nothing.
+- **meaning** — when the corpus comes with embeddings (the search index's vectors of title and
+  abstract), the cosine of the two works' vectors, counted above ``MEANING_MIN`` and rescaled
+  from there to 1: (cos − MEANING_MIN) / (1 − MEANING_MIN). It finds works that say the same in
+  other words. A work without a vector (written after the index was last updated) has none.
 
-score = Σ weight × strength over the signals (``WEIGHTS``, summing to 1), rounded to 6 places.
-Candidates are every pair that a citation, a narrow topic or a not-too-common term links; sparse
+score = Σ weight × strength over the signals (``WEIGHTS``, summing to 1; without embeddings a
+score reaches at most 1 − the meaning weight), rounded to 6 places. Candidates are every pair
+that a citation, a narrow topic or a not-too-common term links, and each work's nearest
+``PRESELECT`` × ``KEEP`` vectors above ``MEANING_MIN``; sparse
 products of a block of works with all works estimate their scores, the ``PRESELECT`` × ``KEEP``
 best estimates of each work are scored exactly, and its list keeps the ``KEEP`` best of those
 with a score of at least ``MIN_SCORE``, best first, ties by the lower id. Every signal is symmetric and computed pair by pair from
@@ -39,7 +45,7 @@ from scipy import sparse
 
 from peerscope.derive.topics.clusters import tfidf
 
-SIMILAR_VERSION = "similar-1"  # bump when a rule or a constant below changes
+SIMILAR_VERSION = "similar-2"  # bump when a rule or a constant below changes (2: the meaning signal)
 KEEP = 10
 MIN_SCORE = 0.01
 TEXT_MIN = 0.1
@@ -52,8 +58,20 @@ COUPLING_CAP = 500
 TOPIC_CANDIDATE_CAP = 500
 TEXT_CANDIDATE_CAP, TEXT_CANDIDATE_SHARE = 200, 0.02  # terms used by more works make no candidates
 PRESELECT = 4  # candidates kept per work, times KEEP, by the estimate before the exact scores
-WEIGHTS: Mapping[str, float] = {"cocitation": 0.3, "coupling": 0.3, "text": 0.25, "topics": 0.15}
+MEANING_MIN = 0.5  # embedding cosine below which two texts are not close in meaning
+WEIGHTS: Mapping[str, float] = {"cocitation": 0.3, "coupling": 0.3, "text": 0.15, "meaning": 0.1, "topics": 0.15}
 ROWS_PER_CHUNK = 512
+DENSE_ROWS = 128  # rows of one dense product with every vector (128 x 1M floats is 0.5 GB)
+
+
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """Vectors of works' title and abstract: ``vectors[i]`` (L2-normalised float32) is work
+    ``ids[i]``; ``name`` names the model (it keys the lists' inputs)."""
+
+    ids: np.ndarray
+    vectors: np.ndarray
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +83,7 @@ class Corpus:
     texts: Sequence[str]  # title and abstract, one per work id
     citations: Sequence[tuple[int, int]]  # (citing, cited)
     topics: Sequence[tuple[int, int, float]]  # (work, topic, score)
+    embeddings: Embeddings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +97,7 @@ class Evidence:
     topic_similarity: float = 0.0
     text_similarity: float = 0.0
     terms: tuple[str, ...] = ()  # the shared terms that bring the texts closest, strongest first
+    meaning_similarity: float = 0.0  # the embedding cosine when at least MEANING_MIN, else 0
 
     @property
     def named_terms(self) -> tuple[str, ...]:
@@ -88,7 +108,7 @@ class Evidence:
         return {"cocited": self.cocited, "shared_references": self.shared_references, "cocitation_strength": self.cocitation_strength,
                 "coupling_strength": self.coupling_strength, "topics": list(self.topics),
                 "topics_shared": self.topics_shared, "topic_similarity": self.topic_similarity,
-                "text_similarity": self.text_similarity, "terms": list(self.terms)}
+                "text_similarity": self.text_similarity, "terms": list(self.terms), "meaning_similarity": self.meaning_similarity}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, object]) -> Evidence:
@@ -96,7 +116,8 @@ class Evidence:
                    float(d.get("cocitation_strength", 0.0) or 0.0), float(d.get("coupling_strength", 0.0) or 0.0),  # type: ignore[arg-type]
                    tuple(int(t) for t in d.get("topics", ()) or ()), int(d.get("topics_shared", 0) or 0),  # type: ignore[union-attr, arg-type]
                    float(d.get("topic_similarity", 0.0) or 0.0), float(d.get("text_similarity", 0.0) or 0.0),  # type: ignore[arg-type]
-                   tuple(str(t) for t in d.get("terms", ()) or ()))  # type: ignore[union-attr]
+                   tuple(str(t) for t in d.get("terms", ()) or ()),  # type: ignore[union-attr]
+                   float(d.get("meaning_similarity", 0.0) or 0.0))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +142,7 @@ class _Matrices:
     vocab: list[str]
     citers: np.ndarray  # per work: works citing it (co-citation's degree)
     references: np.ndarray  # per work: works it cites (coupling's degree)
+    emb: np.ndarray | None = None  # work x dimension, zero rows for works without a vector
 
 
 def _binary(rows: np.ndarray, cols: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -205,7 +227,27 @@ def _matrices(corpus: Corpus) -> _Matrices:
     narrow_x.eliminate_zeros()
     citers = np.asarray(cites.sum(axis=0)).ravel()
     references = np.asarray(refs.sum(axis=1)).ravel()
-    return _Matrices(ids, cites, sparse.csr_matrix(cites.T), refs, t, narrow, topic_ids, x, narrow_x, vocab, citers, references)
+    return _Matrices(ids, cites, sparse.csr_matrix(cites.T), refs, t, narrow, topic_ids, x, narrow_x, vocab, citers, references,
+                     _aligned(ids, corpus.embeddings))
+
+
+def _aligned(ids: np.ndarray, e: Embeddings | None) -> np.ndarray | None:
+    """The embeddings as rows of the corpus's works (zeros where a work has none)."""
+    if e is None or not len(e.ids):
+        return None
+    vec_ids = np.asarray(e.ids, dtype=np.int64)
+    vectors = np.asarray(e.vectors, dtype=np.float32)
+    if vectors.ndim != 2 or len(vectors) != len(vec_ids):
+        raise ValueError("embeddings: one vector per id is needed")
+    out = np.zeros((len(ids), vectors.shape[1]), np.float32)
+    present = np.isin(vec_ids, ids)
+    out[np.searchsorted(ids, vec_ids[present])] = vectors[present]
+    return out
+
+
+def meaning_strength(cosine: np.ndarray | float) -> np.ndarray:
+    """The meaning signal's strength from the embedding cosine (see the module's docstring)."""
+    return np.clip((np.asarray(cosine, dtype=np.float64) - MEANING_MIN) / (1.0 - MEANING_MIN), 0.0, 1.0)
 
 
 # --- pairs -------------------------------------------------------------------------------------
@@ -264,9 +306,31 @@ def _estimate(mx: _Matrices, rows: np.ndarray) -> sparse.coo_matrix:
             continue
         data = coo.data if degree is None else _strength(coo.data, degree[rows[coo.row]], degree[coo.col])
         total = total + sparse.csr_matrix((weight * data, (coo.row, coo.col)), shape=total.shape)
+    if mx.emb is not None:
+        total = total + _nearest_vectors(mx.emb, rows)
     est = sparse.coo_matrix(total)
     keep = rows[est.row] != est.col
     return sparse.coo_matrix((est.data[keep], (est.row[keep], est.col[keep])), shape=est.shape)
+
+
+def _nearest_vectors(emb: np.ndarray, rows: np.ndarray) -> sparse.csr_matrix:
+    """The meaning estimate of each row's nearest ``PRESELECT`` × ``KEEP`` vectors at or above
+    ``MEANING_MIN`` (exact: dense products of a few rows with every vector)."""
+    k = min(PRESELECT * KEEP, len(emb))
+    r_parts, c_parts, v_parts = [], [], []
+    for lo in range(0, len(rows), DENSE_ROWS):
+        part = rows[lo : lo + DENSE_ROWS]
+        cos = emb[part] @ emb.T
+        cos[np.arange(len(part)), part] = -1.0  # not itself
+        near = np.argpartition(-cos, k - 1, axis=1)[:, :k]
+        vals = np.take_along_axis(cos, near, axis=1)
+        ok = vals >= MEANING_MIN
+        r_parts.append(np.nonzero(ok)[0] + lo)
+        c_parts.append(near[ok])
+        v_parts.append(WEIGHTS["meaning"] * meaning_strength(vals[ok]))
+    if not r_parts:
+        return sparse.csr_matrix((len(rows), len(emb)))
+    return sparse.csr_matrix((np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))), shape=(len(rows), len(emb)))
 
 
 def _best_per_row(a: np.ndarray, b_ids: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
@@ -296,14 +360,21 @@ def score_pairs(mx: _Matrices, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray
     topic_sim = np.clip(_pair_dots(mx.topics, a, b), 0.0, 1.0)
     text_sim, shared_terms = _pair_products(mx.text, a, b)
     text_sim = np.where((text_sim >= TEXT_MIN) & (shared_terms >= TEXT_MIN_TERMS), np.clip(text_sim, 0.0, 1.0), 0.0)
+    if mx.emb is not None and len(a):
+        # element-wise products summed along the same axis: exactly symmetric in a and b
+        cos = np.einsum("ij,ij->i", mx.emb[a].astype(np.float64), mx.emb[b].astype(np.float64))
+        cosine = np.where(cos >= MEANING_MIN, np.clip(cos, 0.0, 1.0), 0.0)
+    else:
+        cosine = np.zeros(len(a))
     strengths = {
         "cocitation": _strength(cocited, citers[a], citers[b]),
         "coupling": _strength(coupled, references[a], references[b]),
         "topics": topic_sim,
         "text": text_sim,
+        "meaning": meaning_strength(cosine),
     }
     score = sum(WEIGHTS[k] * strengths[k] for k in WEIGHTS)
-    return np.round(score, 6), {"cocited": cocited, "coupled": coupled, **strengths}
+    return np.round(score, 6), {"cocited": cocited, "coupled": coupled, "cosine": cosine, **strengths}
 
 
 def similar_lists(corpus: Corpus, *, keep: int = KEEP, progress: Callable[[int], None] | None = None) -> dict[int, list[Neighbour]]:
@@ -325,7 +396,7 @@ def similar_lists(corpus: Corpus, *, keep: int = KEEP, progress: Callable[[int],
         topics, topic_counts = _top_shared(mx.topics, a, b, SHARED_SHOWN)
         terms, _ = _top_shared(mx.text, a, b, SHARED_TERMS_KEPT)
         ints = {k: signals[k].astype(np.int64).tolist() for k in ("cocited", "coupled")}
-        fours = {k: np.round(signals[k], 4).tolist() for k in ("cocitation", "coupling", "topics", "text")}
+        fours = {k: np.round(signals[k], 4).tolist() for k in ("cocitation", "coupling", "topics", "text", "cosine")}
         topic_counts, topic_ids = topic_counts.tolist(), mx.topic_ids.tolist()
         for k, (wa, wb, sc) in enumerate(zip(mx.ids[a].tolist(), mx.ids[b].tolist(), score.tolist())):
             text_sim = fours["text"][k]
@@ -335,6 +406,7 @@ def similar_lists(corpus: Corpus, *, keep: int = KEEP, progress: Callable[[int],
                 topics=tuple(topic_ids[c] for c in topics[k]), topics_shared=topic_counts[k],
                 topic_similarity=fours["topics"][k], text_similarity=text_sim,
                 terms=tuple(mx.vocab[c] for c in terms[k]) if text_sim > 0 else (),
+                meaning_similarity=fours["cosine"][k],
             )
             out.setdefault(wa, []).append(Neighbour(wb, sc, ev))
         if progress is not None:
@@ -377,13 +449,14 @@ def contributions(ev: Evidence) -> dict[str, float]:
         "coupling": WEIGHTS["coupling"] * ev.coupling_strength,
         "topics": WEIGHTS["topics"] * ev.topic_similarity,
         "text": WEIGHTS["text"] * ev.text_similarity,
+        "meaning": WEIGHTS["meaning"] * float(meaning_strength(ev.meaning_similarity)),
     }
 
 
 def reasons(ev: Evidence, topic_names: Mapping[int, str]) -> list[str]:
     """The evidence as short phrases, the weightiest first: "cited together by 4 works",
     "shares 12 references", "shares topics: Graph Neural Networks, Molecules", "close in text:
-    graph neural, molecule"."""
+    graph neural, molecule", "close in meaning (embedding cosine 0.83)"."""
     phrases: dict[str, str] = {}
     if ev.cocited:
         phrases["cocitation"] = f"cited together by {_plural(ev.cocited, 'work')}"
@@ -400,6 +473,8 @@ def reasons(ev: Evidence, topic_names: Mapping[int, str]) -> list[str]:
     if ev.text_similarity > 0:
         named = ev.named_terms
         phrases["text"] = "close in text" + (f": {', '.join(named)}" if named else "")
+    if ev.meaning_similarity >= MEANING_MIN:
+        phrases["meaning"] = f"close in meaning (embedding cosine {ev.meaning_similarity:.2f})"
     weight = contributions(ev)
     order = sorted(phrases, key=lambda k: (-weight[k], list(WEIGHTS).index(k)))
     return [phrases[k] for k in order]

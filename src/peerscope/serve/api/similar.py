@@ -36,6 +36,7 @@ class SimilarEvidenceOut(BaseModel):
     topic_similarity: float = Field(description="Cosine of the two works' topic vectors, 0–1")
     text_similarity: float = Field(description="Cosine of the two works' TF-IDF vectors of title and abstract (0 below 0.1)")
     terms: list[str] = Field(description="The terms that bring the texts closest (those the reason names)")
+    meaning_similarity: float = Field(0.0, description="Cosine of the two works' embedding vectors (the search index's), 0 below 0.5 or without vectors")
 
 
 class SimilarWorkOut(BaseModel):
@@ -44,7 +45,7 @@ class SimilarWorkOut(BaseModel):
     url: str = Field(description="The similar work's page")
     publication_year: int | None = None
     type: str | None = None
-    score: float = Field(description="0–1: the weighted sum of the four signals (docs/similar.md)")
+    score: float = Field(description="0–1: the weighted sum of the five signals (docs/similar.md)")
     reasons: list[str] = Field(description='The evidence as short phrases, weightiest first: "cited together by 4 works", "shares 12 references"')
     evidence: SimilarEvidenceOut
 
@@ -79,7 +80,7 @@ router = APIRouter(tags=["similar"], responses={400: {"model": ErrorOut}, 404: {
 @router.get("/works/{work_id:path}/similar", response_model=SimilarOut, summary="A work's similar works, best first, each with its score and reasons")
 def get_similar(work_id: str, request: Request, store: StoreDep):  # type: ignore[no-untyped-def]
     """Up to ``limit`` works most like this one by co-citation, bibliographic coupling, shared
-    topics and closeness of title and abstract, each with its score, the reasons as phrases and
+    topics, closeness of title and abstract and closeness in meaning (embeddings), each with its score, the reasons as phrases and
     the evidence as numbers. Built by `peerscope derive similar` (and `peerscope derive`);
     empty results until it has run."""
     limit = parse_limit(dict(request.query_params))
