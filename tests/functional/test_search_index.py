@@ -263,3 +263,25 @@ def test_an_index_built_from_another_store_is_left_alone(seeded_store: Store, tm
     assert (tmp_path / "search" / "state.json").read_bytes() == stamp
     assert SearchService(seeded_store, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder()).follow().works == 0
     other.dispose()
+
+
+def test_the_vector_graph_follows_builds_and_updates(seeded_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from peerscope.index import vectors as V
+
+    monkeypatch.setattr(V, "GRAPH_FROM", 3)
+    service = SearchService(seeded_store, tmp_path / "search", embedder="hashed", embedder_obj=HashedEmbedder())
+    service.build()
+    meta = json.loads((tmp_path / "search" / "vectors" / V.META).read_text())
+    assert meta["graph"]["count"] == 6 and meta["graph"]["how"] == "built" and service.vectors.uses_graph
+    semantic = service.query(SearchRequest(parse_query("identities"), mode="semantic"))
+    exact = V.exact_top(V.load(tmp_path / "search" / "vectors")[0].vectors, service.query_embedder().embed(["identities"])[0], 6)
+    assert len(semantic.ids) == 6 and semantic.total == 6 and exact[0].size == 6
+    trust = _titles(seeded_store)["Trust signals for researcher records"]
+    with seeded_store.begin() as conn:
+        conn.execute(text("UPDATE works SET title = 'Reputation signals for researcher records', updated_at = :t WHERE id = :id"),
+                     {"t": datetime.now() + timedelta(days=1), "id": trust})
+    assert service.update().embedded == 1
+    meta = json.loads((tmp_path / "search" / "vectors" / V.META).read_text())
+    assert meta["graph"]["how"] == "patched" and meta["graph"]["count"] == 6
+    reputation = service.query(SearchRequest(parse_query("reputation signals"), mode="semantic"))
+    assert reputation.ids[0] == trust

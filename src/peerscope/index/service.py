@@ -287,11 +287,14 @@ class _Embedding:
         save(self.folder, vs, self.name)
 
     def finish(self, drop: Iterable[int] = ()) -> None:
+        drop = list(drop)
         merged = self._merged(drop)
+        touched = [*self.ids, *drop]  # re-embedded or dropped: what the vector graph must change
         if self.keep_only_seen:
             live = np.isin(merged.ids, np.asarray(self.seen, np.int64))
+            touched += merged.ids[~live].tolist()
             merged = VectorSet(merged.ids[live], merged.hashes[live], merged.vectors[live])
-        self._save(merged)
+        save(self.folder, merged, self.name, graph=True, touched=np.unique(np.asarray(touched, np.int64)))
 
 
 def service_for(settings: Settings, store: Store) -> SearchService:
