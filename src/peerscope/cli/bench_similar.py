@@ -1,5 +1,5 @@
 """``peerscope bench similar``: the similar-works derivation (first build, an unchanged re-run,
-a forced rebuild) and the latency of ``/api/works/{id}/similar`` beside the store query under it
+a forced rebuild, a rebuild with the meaning signal of hashed vectors) and the latency of ``/api/works/{id}/similar`` beside the store query under it
 (the baseline), the plain work endpoint and the bare HTTP round trip, in one run on one
 generated corpus."""
 
@@ -17,6 +17,8 @@ from peerscope.cli.bench import bench, generated_store_ingested
 from peerscope.cli.common import emit, handle_errors, json_option, progress
 from peerscope.cli.graph import _ms, _timed
 from peerscope.derive.similar.run import derive_similar
+from peerscope.index.embed import HashedEmbedder
+from peerscope.index.service import SearchService
 from peerscope.store import queries
 from peerscope.store import similar as store_similar
 
@@ -27,6 +29,8 @@ def _human(d: dict) -> str:
             f"{d['works']:,} works, {d['citations_linked']:,} citations between them, {d['work_topics']:,} work topics on {d['database']} (ingest {d['ingest_seconds']:.1f} s)",
             f"derive similar: first build {b['first_build_seconds']:.2f} s ({b['works_per_second']:,} works/s), unchanged re-run {b['unchanged_rerun_seconds']:.2f} s "
             f"(skipped: {b['rerun_skipped']}), forced rebuild {b['forced_rebuild_seconds']:.2f} s ({b['forced_rewritten']} lists rewritten)",
+            f"  with the meaning signal ({b['vectors']:,} hashed vectors, index built in {b['index_build_seconds']:.1f} s): {b['with_meaning_seconds']:.2f} s, "
+            f"{b['with_meaning_rewritten']:,} lists changed; {d['entries_close_in_meaning']:.1%} of the sampled entries close in meaning",
             f"  {d['listed']:,} works have a list; {d['entries']:,} entries; {d['reasons_per_entry']} reasons per entry on average"]
     for name in ("api_similar", "store_similar", "api_work", "api_floor"):
         m = d[name]
@@ -61,6 +65,11 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
         rerun = derive_similar(store)
         rerun_s = time.perf_counter() - t0
         forced = derive_similar(store, force=True)
+        # the meaning signal: hashed vectors of every work, then the lists again with them
+        service = SearchService(store, root / "search", embedder="hashed", embedder_obj=HashedEmbedder())
+        with progress("index build", queries.counts(store)["works"]) as advance:
+            indexed = service.build(advance)
+        meaning = derive_similar(store, force=True, embeddings=service.embeddings())
         with store.connect() as conn:
             linked = conn.exec_driver_sql("SELECT COUNT(*) FROM citations WHERE cited_work_id IS NOT NULL").scalar_one()
             topics = conn.exec_driver_sql("SELECT COUNT(*) FROM work_topics").scalar_one()
@@ -68,7 +77,7 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
         listed = store_similar.listed_work_ids(store)
         sample = [rng.choice(listed) for _ in range(n_queries)] if listed else []
         app = create_app(Settings(data_dir=root, database_url=store.describe()), store=store)
-        api, raw, plain, floor, n_reasons = [], [], [], [], []
+        api, raw, plain, floor, n_reasons, n_meaning = [], [], [], [], [], []
         with TestClient(app) as client, progress("queries", 4 * len(sample)) as advance:
             for wid in sample[:5]:  # warm the caches and the statement cache
                 client.get(f"/api/works/PW{wid}/similar")
@@ -79,15 +88,20 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
                 floor.append(_timed(lambda: client.get("/api/fields/works").raise_for_status()))
                 results = client.get(f"/api/works/PW{wid}/similar").json()["results"]
                 n_reasons.append((sum(len(r["reasons"]) for r in results), len(results)))
+                n_meaning.append(sum(1 for r in results if r["evidence"]["meaning_similarity"] > 0))
                 advance(4)
         store.dispose()
+    meaning_share = round(sum(n_meaning) / max(1, sum(e for _, e in n_reasons)), 3)
     data = {
         "works": first.works, "database": store.dialect, "citations_linked": int(linked), "work_topics": int(topics),
         "ingest_seconds": round(ingested.seconds, 1), "listed": first.listed, "entries": first.entries,
         "reasons_per_entry": round(sum(r for r, _ in n_reasons) / max(1, sum(e for _, e in n_reasons)), 2),
         "derive": {"first_build_seconds": round(first.seconds, 2), "works_per_second": round(first.works / first.seconds) if first.seconds else None,
                    "unchanged_rerun_seconds": round(rerun_s, 2), "rerun_skipped": rerun.skipped,
-                   "forced_rebuild_seconds": round(forced.seconds, 2), "forced_rewritten": forced.rewritten},
+                   "forced_rebuild_seconds": round(forced.seconds, 2), "forced_rewritten": forced.rewritten,
+                   "with_meaning_seconds": round(meaning.seconds, 2), "with_meaning_rewritten": meaning.rewritten,
+                   "index_build_seconds": indexed.seconds, "vectors": indexed.vectors},
+        "entries_close_in_meaning": meaning_share,
         "api_similar": _ms(api) if api else None, "store_similar": _ms(raw) if raw else None, "api_work": _ms(plain) if plain else None,
         "api_floor": _ms(floor) if floor else None,
         "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
