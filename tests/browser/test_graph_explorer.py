@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,13 @@ def _shown(page, selector: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def _drawn_after_frame(page, selector: str, expected: int) -> None:  # type: ignore[no-untyped-def]
-    """The drawing itself hides or shows the same nodes once it has restyled them."""
-    page.wait_for_function(
-        f"document.getElementById('graph-explorer').graph.nodes({(selector + ':visible')!r}).length === {expected}", timeout=15_000)
+    """The drawing itself hides or shows the same nodes once it has restyled them. Polled from
+    here: Playwright's own polling compiles its predicate with ``new Function``, which the pages'
+    Content Security Policy forbids."""
+    deadline = time.monotonic() + 15
+    while _count(page, selector + ":visible") != expected:
+        assert time.monotonic() < deadline, f"{selector}: {_count(page, selector + ':visible')} drawn, expected {expected}"
+        page.wait_for_timeout(50)
 
 
 def test_profile_panel_opens_the_explorer(demo_site: tuple[str, Store], page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
