@@ -188,16 +188,18 @@ class SearchService:
         update and drop those that left, as ``update`` does; None when no index is built (a
         store without one is searched in the database until ``peerscope index build``) or when
         the index in the folder was built from another store, which this one must not rewrite."""
-        state = self.state()
-        if state is None or not (self.folder / "keyword").exists() or state.get("store") != self.store.describe():
+        if not self._built_from_this_store():
             return None
         return self.update(progress=progress)
+
+    def _built_from_this_store(self) -> bool:
+        state = self.state()
+        return state is not None and (self.folder / "keyword").exists() and state.get("store") == self.store.describe()
 
     def embeddings(self) -> Embeddings | None:
         """The index's vectors as the similar works read them, when an index built from this
         store holds any (memory-mapped, not copied)."""
-        state = self.state()
-        if state is None or state.get("store") != self.store.describe():
+        if not self._built_from_this_store():
             return None
         loaded = load(self.folder / "vectors")
         if loaded is None or not len(loaded[0].ids):
