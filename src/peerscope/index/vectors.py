@@ -117,6 +117,7 @@ def _write_graph(folder: Path, vs: VectorSet, embedder: str, previous: dict | No
         graph.add(keys, np.ascontiguousarray(vs.vectors, dtype=np.float32), threads=os.cpu_count() or 1)
         how = "built"
     if len(graph) != n:
+        path.unlink(missing_ok=True)  # the vectors beside it are already the new ones: search them exactly meanwhile
         raise StoreError(f"the vector graph in {folder} holds {len(graph)} vectors, not {n}; rebuild with `peerscope index build`")
     tmp = folder / f".{GRAPH}.tmp"
     graph.save(str(tmp))
