@@ -36,3 +36,18 @@ def test_bench_search_reports_keyword_hybrid_and_vectors_beside_baselines() -> N
     v = d["vectors_hashed"]
     assert v["rows"] == 200 and v["usearch_hnsw"]["recall_at_10"] > 0.9
     assert d["embedding"]["hashed_works_per_s"] > 0
+
+
+def test_benches_measure_a_kept_store_as_it_is_once_it_holds_the_corpus(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'kept.db'}"
+    first = bench("graph", "--works", "200", "--queries", "10", "--no-browser", "--database-url", url)
+    assert first["works"] == 200 and first["ingest_seconds"] > 0 and first["graph_build_skipped"] is False
+    # fewer works asked of a store that holds more: nothing generated or ingested, the graph kept
+    again = bench("graph", "--works", "150", "--seed", "9", "--queries", "10", "--no-browser", "--database-url", url)
+    assert again["works"] == 200 and again["ingest_seconds"] is None
+    assert again["graph_build_skipped"] is True and again["stored_edges"] == first["stored_edges"]
+    searched = bench("search", "--works", "200", "--embed-works", "0", "--queries", "10", "--database-url", url)
+    assert searched["works"] == 200 and searched["build"]["documents"] == 200
+    # more works than the store holds: the corpus is generated and ingested into it
+    grown = bench("graph", "--works", "300", "--seed", "9", "--queries", "10", "--no-browser", "--database-url", url)
+    assert grown["ingest_seconds"] > 0 and grown["works"] > 200 and grown["graph_build_skipped"] is False

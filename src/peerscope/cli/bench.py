@@ -20,23 +20,35 @@ from peerscope.sources.files import iter_payloads
 from peerscope.store.db import Store
 
 
-def generated_store(root: Path, works: int, seed: int) -> Store:
-    """A generated corpus under ``root/corpus``, ingested into a fresh SQLite store there."""
-    return generated_store_ingested(root, works, seed)[0]
+def generated_store(root: Path, works: int, seed: int, database_url: str | None = None) -> Store:
+    """A generated corpus under ``root/corpus``, ingested into a fresh SQLite store there (or
+    into ``database_url``, reused as it is when it holds that many works already)."""
+    return generated_store_ingested(root, works, seed, database_url)[0]
 
 
-def generated_store_ingested(root: Path, works: int, seed: int, database_url: str | None = None, *, show_progress: bool = False):  # type: ignore[no-untyped-def]
-    """The same, into ``database_url`` when given, with a progress bar if asked; also returns
-    the ingest report (its ``seconds`` go beside a benchmark's figures)."""
+def generated_store_ingested(root: Path, works: int, seed: int, database_url: str | None = None, *, show_progress: bool = False) -> tuple[Store, float | None]:
+    """The same, with a progress bar if asked; also returns the ingest's seconds (they go beside
+    a benchmark's figures), or None when the store given already held ``works`` works and was
+    used as it is: a corpus of a million works is ingested once and measured by every bench."""
+    from peerscope.store import queries
     from peerscope.synth.generator import generate_corpus
 
-    generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
     store = Store(database_url or f"sqlite:///{root / 'bench.db'}")
     store.upgrade()
+    if database_url and queries.counts(store)["works"] >= works:
+        return store, None
     if not show_progress:
-        return store, ingest_openalex(store, [root / "corpus" / "works"])
+        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30))
+        return store, ingest_openalex(store, [root / "corpus" / "works"]).seconds
+    with progress("generate", works) as advance:
+        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30), progress=advance)
     with progress("ingest", works) as advance:
-        return store, ingest_openalex(store, [root / "corpus" / "works"], progress=advance)
+        return store, ingest_openalex(store, [root / "corpus" / "works"], progress=advance).seconds
+
+
+def ingest_words(seconds: float | None) -> str:
+    """How a bench's human summary names the ingest it ran, or that it reused a store."""
+    return "store reused, not ingested" if seconds is None else f"ingest {seconds:.1f} s"
 
 
 @click.group()

@@ -9,18 +9,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
 import click
 import orjson
 
-from peerscope.cli.bench import bench
+from peerscope.cli.bench import bench, generated_store_ingested
 from peerscope.cli.common import emit, handle_errors, json_option, progress
 from peerscope.config import Settings
 from peerscope.errors import InputError
-from peerscope.pipeline import ingest_openalex
 from peerscope.serve.api.openalex.filters import parse_filter, parse_group_by, parse_sort
 from peerscope.serve.api.openalex.registry import ENTITIES
 from peerscope.store import oa_query, queries
@@ -96,34 +94,20 @@ def _serve(store: Store, data_dir: Path) -> tuple[object, int, threading.Thread]
     return server, port, thread
 
 
-def _ensure_corpus(store: Store, works: int, seed: int, root: Path) -> int:
-    have = queries.counts(store)["works"]
-    if have >= works:
-        return have
-    from peerscope.synth.generator import generate_corpus
-
-    with progress("generate", works) as advance:
-        generate_corpus(root / "corpus", works=works, seed=seed, end_date=date(2026, 6, 30), progress=advance)
-    with progress("ingest", works) as advance:
-        ingest_openalex(store, [root / "corpus" / "works"], progress=advance)
-    return queries.counts(store)["works"]
-
-
 @bench.command("api")
 @click.option("--works", type=click.IntRange(1, 50_000_000), default=100_000, show_default=True, help="Works in the corpus (generated and ingested unless the store already holds as many).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--runs", type=click.IntRange(5, 10_000), default=60, show_default=True, help="Timed runs of each query (after two warm-up runs).")
 @click.option("--cursor-pages", type=click.IntRange(1, 10_000), default=60, show_default=True, help="Pages of 200 to follow with cursor paging.")
-@click.option("--database-url", default=None, help="Store to use (kept); default: a fresh SQLite file in a temp folder.")
+@click.option("--database-url", default=None, help="Store to use (kept, and used as it is when it holds --works works already) [default: a fresh SQLite file in a temp folder].")
 @json_option
 @handle_errors
 def api(works: int, seed: int, runs: int, cursor_pages: int, database_url: str | None, as_json: bool) -> None:
     """Time filter, group_by, sort and cursor paging through the API beside the bare store queries."""
     with tempfile.TemporaryDirectory(prefix="peerscope-bench-api-") as tmp:
         root = Path(tmp)
-        store = Store(database_url or f"sqlite:///{root / 'bench.db'}")
-        store.upgrade()
-        held = _ensure_corpus(store, works, seed, root)
+        store, _ = generated_store_ingested(root, works, seed, database_url or f"sqlite:///{root / 'bench.db'}", show_progress=True)
+        held = queries.counts(store)["works"]
         server, port, thread = _serve(store, root)
         client = _Client(port)
         results: dict[str, dict] = {}

@@ -21,6 +21,7 @@ from peerscope.index.query import SearchFilters, parse_query, words_of
 from peerscope.index.service import SearchService
 from peerscope.index.titles import DatabaseTitleIndex
 from peerscope.index.vectors import GRAPH_PARAMS, exact_top, read_meta
+from peerscope.store import queries as store_queries
 from peerscope.store import search as store_search
 
 
@@ -72,15 +73,17 @@ def _vector_bench(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> dict
 @click.option("--embed-works", type=click.IntRange(0, 1_000_000), default=1000, show_default=True, help="Works embedded with MiniLM (throughput, and vectors for recall); 0 skips the model.")
 @click.option("--queries", "n_queries", type=click.IntRange(10, 100_000), default=500, show_default=True, help="Queries timed per figure.")
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--database-url", default=None, help="Store to use (kept, and used as it is when it holds --works works already) [default: a fresh SQLite file in a temp folder].")
 @json_option
 @handle_errors
-def search_bench(works: int, embed_works: int, n_queries: int, seed: int, as_json: bool) -> None:
+def search_bench(works: int, embed_works: int, n_queries: int, seed: int, database_url: str | None, as_json: bool) -> None:
     """generate -> ingest -> build the index, then time keyword search through our layer beside
     the raw Tantivy searcher, hybrid search, embedding throughput and vector recall@10."""
     report: dict = {"works": works, "queries": n_queries}
     with tempfile.TemporaryDirectory(prefix="peerscope-bench-") as tmp:
         root = Path(tmp)
-        store = generated_store(root, works, seed)
+        store = generated_store(root, works, seed, database_url)
+        report["works"] = store_queries.counts(store)["works"]
         # keyword index alone, then the whole index (keyword + hashed vectors of every work)
         t0 = time.perf_counter()
         docs = [d for batch in store_search.search_documents(store) for d in batch]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from peerscope.cli.bench import bench, generated_store_ingested
+from peerscope.cli.bench import bench, generated_store_ingested, ingest_words
 from peerscope.cli.common import emit, handle_errors, json_option, progress
 from peerscope.cli.graph import _ms, _timed
 from peerscope.derive.similar.run import derive_similar
@@ -26,7 +26,7 @@ from peerscope.store import similar as store_similar
 def _human(d: dict) -> str:
     b = d["derive"]
     rows = [f"load average {d['load_average']} on {d['cpus']} CPUs",
-            f"{d['works']:,} works, {d['citations_linked']:,} citations between them, {d['work_topics']:,} work topics on {d['database']} (ingest {d['ingest_seconds']:.1f} s)",
+            f"{d['works']:,} works, {d['citations_linked']:,} citations between them, {d['work_topics']:,} work topics on {d['database']} ({ingest_words(d['ingest_seconds'])})",
             f"derive similar: first build {b['first_build_seconds']:.2f} s ({b['works_per_second']:,} works/s), unchanged re-run {b['unchanged_rerun_seconds']:.2f} s "
             f"(skipped: {b['rerun_skipped']}), forced rebuild {b['forced_rebuild_seconds']:.2f} s ({b['forced_rewritten']} lists rewritten)",
             f"  with the meaning signal ({b['vectors']:,} hashed vectors, index built in {b['index_build_seconds']:.1f} s): {b['with_meaning_seconds']:.2f} s, "
@@ -43,7 +43,7 @@ def _human(d: dict) -> str:
 @click.option("--works", type=click.IntRange(50, 50_000_000), default=20_000, show_default=True, help="Works to generate and ingest.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--queries", "n_queries", type=click.IntRange(10, 100_000), default=300, show_default=True, help="Queries per latency measurement.")
-@click.option("--database-url", default=None, help="Store to use [default: a fresh SQLite file in a temp folder].")
+@click.option("--database-url", default=None, help="Store to use (kept, and used as it is when it holds --works works already) [default: a fresh SQLite file in a temp folder].")
 @json_option
 @handle_errors
 def bench_similar(works: int, seed: int, n_queries: int, database_url: str | None, as_json: bool) -> None:
@@ -94,7 +94,7 @@ def bench_similar(works: int, seed: int, n_queries: int, database_url: str | Non
     meaning_share = round(sum(n_meaning) / max(1, sum(e for _, e in n_reasons)), 3)
     data = {
         "works": first.works, "database": store.dialect, "citations_linked": int(linked), "work_topics": int(topics),
-        "ingest_seconds": round(ingested.seconds, 1), "listed": first.listed, "entries": first.entries,
+        "ingest_seconds": None if ingested is None else round(ingested, 1), "listed": first.listed, "entries": first.entries,
         "reasons_per_entry": round(sum(r for r, _ in n_reasons) / max(1, sum(e for _, e in n_reasons)), 2),
         "derive": {"first_build_seconds": round(first.seconds, 2), "works_per_second": round(first.works / first.seconds) if first.seconds else None,
                    "unchanged_rerun_seconds": round(rerun_s, 2), "rerun_skipped": rerun.skipped,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from peerscope.cli.bench import bench, generated_store_ingested
+from peerscope.cli.bench import bench, generated_store_ingested, ingest_words
 from peerscope.cli.common import data_options, emit, handle_errors, json_option, open_store, progress, settings_from
 from peerscope.cli.derive import derive
 from peerscope.derive.graph import EDGE_KINDS, NODE_KINDS, build_graph
@@ -111,7 +111,7 @@ def _explorer_render(app, centre: str, limit: int, chromium: str, repeat: int) -
 
 def _human_bench(d: dict) -> str:
     rows = [f"load average {d['load_average']} on {d['cpus']} CPUs", f"{d['works']:,} works, {d['authors']:,} authors on {d['database']}; {d['stored_edges']:,} stored edge rows "
-            f"(graph built in {d['graph_build_seconds']:.1f} s, ingest took {d['ingest_seconds']:.1f} s)"]
+            f"(graph built in {d['graph_build_seconds']:.1f} s, {ingest_words(d['ingest_seconds'])})"]
     for name in ("api_2hop", "store_2hop", "store_profile_query", "api_1hop_hub", "store_1hop_hub"):
         m = d[name]
         rows.append(f"  {name:20} p50 {m['p50_ms']:7.2f} ms  p95 {m['p95_ms']:7.2f} ms  max {m['max_ms']:7.2f} ms  "
@@ -130,7 +130,7 @@ def _human_bench(d: dict) -> str:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--queries", "n_queries", type=click.IntRange(10, 100_000), default=300, show_default=True, help="Neighbourhood queries per measurement.")
 @click.option("--limit", type=click.IntRange(1, 100), default=25, show_default=True, help="Neighbours per expanded node.")
-@click.option("--database-url", default=None, help="Store to use [default: a fresh SQLite file in a temp folder].")
+@click.option("--database-url", default=None, help="Store to use (kept, and used as it is when it holds --works works already) [default: a fresh SQLite file in a temp folder].")
 @click.option("--browser/--no-browser", default=True, show_default=True, help="Also time the explorer's first render of about 2,000 nodes in headless Chromium.")
 @click.option("--chromium", default="/usr/bin/chromium", show_default=True, help="Chromium executable for --browser.")
 @json_option
@@ -148,7 +148,7 @@ def bench_graph(works: int, seed: int, n_queries: int, limit: int, database_url:
         root = Path(tmp)
         store, ingested = generated_store_ingested(root, works, seed, database_url, show_progress=True)
         with progress("derive graph", len(EDGE_KINDS)) as advance:
-            built = build_graph(store, force=True, progress=lambda _k: advance(1))
+            built = build_graph(store, force=ingested is not None, progress=lambda _k: advance(1))  # a reused store keeps a graph in step
         counts = queries.counts(store)
         rng = random.Random(seed)
         with store.connect() as conn:
@@ -183,7 +183,7 @@ def bench_graph(works: int, seed: int, n_queries: int, limit: int, database_url:
         store.dispose()
     data = {
         "works": counts["works"], "authors": counts["authors"], "database": store.dialect, "limit": limit,
-        "ingest_seconds": round(ingested.seconds, 1), "graph_build_seconds": round(built.seconds, 1), "stored_edges": sum(built.edges.values()),
+        "ingest_seconds": None if ingested is None else round(ingested, 1), "graph_build_seconds": round(built.seconds, 1), "graph_build_skipped": built.skipped, "stored_edges": sum(built.edges.values()),
         "edges_by_kind": dict(built.edges), "api_2hop": _ms(api), "store_2hop": _ms(store_s), "store_profile_query": _ms(profile_s),
         "api_1hop_hub": _ms(api_hub), "store_1hop_hub": _ms(store_hub), "hub_degree": int(hub[1]),
         "nodes_2hop_median": int(statistics.median(nodes)), "explorer": explorer, "load_average": [round(x, 2) for x in os.getloadavg()],
