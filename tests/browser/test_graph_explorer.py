@@ -67,10 +67,13 @@ def test_explorer_loads_expands_filters_finds_and_navigates(demo_site: tuple[str
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    asked: list[str] = []
+    page.on("request", lambda req: asked.append(req.url) if "/api/graph/" in req.url else None)
     page.goto(f"{base}/graph/PA{author}?depth=1&limit=12")
     _ready(page)
     before = _count(page, "")
     assert before > 5
+    assert asked == [], "the first drawing reads the page's own data block, not the API"
     assert page.locator("#graph-fallback").count() == 0, "the no-JS note gives way to the drawing"
     page.screenshot(path=str(artifacts_dir / "explorer.png"), full_page=True)
 
@@ -80,6 +83,7 @@ def test_explorer_loads_expands_filters_finds_and_navigates(demo_site: tuple[str
         const n = cy.nodes("[kind = 'author'][hop = 1]")[0]; const p = n.renderedPosition(); return {id: n.id(), x: p.x, y: p.y}; }""")
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     page.wait_for_selector("#graph-explorer[data-expanded='1']")
+    assert len(asked) == 1 and f"/api/graph/{target['id']}?depth=1" in asked[0]
     assert _count(page, "") > before, "the clicked node's neighbourhood was added"
     assert page.locator("#graph-details h2").inner_text().strip() == page.evaluate(
         f"document.getElementById('graph-explorer').graph.getElementById({target['id']!r}).data('label')")

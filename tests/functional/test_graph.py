@@ -213,6 +213,19 @@ def test_explorer_page_lists_the_neighbourhood(client: TestClient) -> None:
     assert client.get("/graph/PW999").status_code == 404
 
 
+def test_explorer_page_carries_the_api_answer_as_its_data(client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    vendor = tmp_path / "cytoscape.min.js"
+    vendor.write_text("")
+    monkeypatch.setattr("peerscope.serve.web.graph.VENDOR_JS", vendor)
+    html = client.get(f"/graph/PA{ADA}?depth=1&limit=5").text
+    opening = '<script type="application/json" id="graph-data">'
+    assert html.count(opening) == 1
+    block = html.split(opening)[1].split("</script>")[0]
+    assert orjson.loads(block) == client.get(f"/api/graph/PA{ADA}?depth=1&limit=5").json()  # the drawing needs no second request
+    monkeypatch.setattr("peerscope.serve.web.graph.VENDOR_JS", tmp_path / "absent.js")
+    assert opening not in client.get(f"/graph/PA{ADA}").text  # no drawing, no data for it
+
+
 def test_explorer_says_when_the_drawing_library_is_missing(client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("peerscope.serve.web.graph.VENDOR_JS", tmp_path / "absent.js")
     html = client.get("/graph/PA1").text

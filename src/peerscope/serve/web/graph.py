@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from peerscope.derive.graph import EDGE_KINDS, NODE_KINDS, reason
-from peerscope.serve.api.graph import GraphQuery, graph_for, node_url, parse_graph_query
+from peerscope.serve.api.graph import GraphQuery, graph_for, graph_out, node_url, parse_graph_query
 from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import public_id
 from peerscope.serve.web.views import render
@@ -86,8 +88,20 @@ def explorer_page(request: Request, ident: str, store: StoreDep) -> Response:
         request, "explorer.html", section="graph", centre=centre, centre_id=public_id(centre.kind, centre.id),
         centre_url=node_url(centre.kind, centre.id), query=query, found=found, nearby=nearby(found), kind_labels=KIND_LABELS,
         edge_kinds=EDGE_KINDS, node_kinds=NODE_KINDS, vendor_ready=VENDOR_JS.is_file(), built=store_graph.last_build(store) is not None,
-        query_string=_query_string(query),
+        query_string=_query_string(query), graph_data=data_block(graph_out(found, query)),
     )
+
+
+# JSON inside a <script type="application/json"> block ends at the first "</script" and must not
+# open a comment: the characters that could do either are written as JSON escapes
+_BLOCK_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def data_block(value: object) -> Markup:
+    """``value`` as JSON safe to place inside a data block: the page carries the answer the API
+    would give, so the drawing starts without a second request for it. The block is data, never
+    run (its type is not a script type, and the CSP allows only our own script files)."""
+    return Markup(orjson.dumps(value).decode().translate(_BLOCK_ESCAPES))  # noqa: S704 - every markup character is escaped above
 
 
 def _query_string(query: GraphQuery) -> str:

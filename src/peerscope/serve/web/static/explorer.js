@@ -27,8 +27,11 @@
 
   function toElements(data) {
     var out = [];
+    // the look comes from classes, not from data mappers: elements with the same classes share
+    // one computed style, where a mapper makes each element's style its own
     data.nodes.forEach(function (n) {
-      out.push({ group: "nodes", data: {
+      var flagged = n.open_flags > 0 || n.retracted;
+      out.push({ group: "nodes", classes: "k-" + n.kind + " h" + Math.min(n.hop, 2) + (n.verification_level ? " " + n.verification_level : "") + (flagged ? " flagged" : ""), data: {
         // far nodes are drawn without a label (measuring thousands of labels is most of a first
         // render); a selected node shows its label
         id: n.id, kind: n.kind, label: n.label, short: n.hop < 2 ? shortLabel(n) : "", full: shortLabel(n), url: n.url, hop: n.hop, year: n.year,
@@ -38,7 +41,7 @@
       } });
     });
     data.edges.forEach(function (e) {
-      out.push({ group: "edges", data: {
+      out.push({ group: "edges", classes: "w" + Math.min(3, Math.floor(e.weight * 4)), data: {
         id: e.source + ">" + e.target + ":" + e.kind, source: e.source, target: e.target, kind: e.kind,
         weight: e.weight, width: 0.5 + 3 * e.weight, reason: e.reason, y0: e.year_min, y1: e.year_max
       } });
@@ -62,29 +65,49 @@
     return elements;
   }
 
+  // the viewport that shows every ring, from the positions just placed: asking Cytoscape to fit
+  // measures the bounding box of every node, label and edge, most of a first render's work
+  function viewFor(elements, minZoom, maxZoom) {
+    var rx = 1, ry = 1, pad = 20;
+    elements.forEach(function (el) {
+      if (el.group !== "nodes") { return; }
+      var half = el.data.size / 2 + 4;
+      rx = Math.max(rx, Math.abs(el.position.x) + half);
+      ry = Math.max(ry, Math.abs(el.position.y) + half);
+    });
+    var w = canvas.clientWidth || 800, h = canvas.clientHeight || 600;
+    var zoom = Math.min(maxZoom, Math.max(minZoom, Math.min((w - 2 * pad) / (2 * rx), (h - 2 * pad) / (2 * ry))));
+    return { zoom: zoom, pan: { x: w / 2, y: h / 2 } };
+  }
+
   var style = [
     { selector: "node", style: {
-      "background-color": "data(colour)",
+      "background-color": "#666666", "width": 12, "height": 12, "border-width": 0, "border-color": "#1a1d21",
       "label": "data(short)", "font-size": 9, "min-zoomed-font-size": 7, "color": "#1a1d21",
-      "text-outline-color": "#ffffff", "text-outline-width": 2, "text-valign": "bottom", "text-margin-y": 3,
-      "width": "data(size)", "height": "data(size)",
-      "border-width": "data(ring)", "border-color": "#1a1d21"
+      "text-outline-color": "#ffffff", "text-outline-width": 2, "text-valign": "bottom", "text-margin-y": 3
     } },
-    { selector: "node[kind = 'work']", style: { "shape": "round-rectangle" } },
-    { selector: "node[kind = 'topic']", style: { "shape": "diamond" } },
-    { selector: "node[kind = 'institution']", style: { "shape": "hexagon" } },
-    { selector: "node[kind = 'source']", style: { "shape": "triangle" } },
-    { selector: "node[flagged = 1]", style: { "border-width": 3, "border-color": "#c62828", "border-style": "dashed" } },
-    { selector: "edge", style: {
-      "width": "data(width)", "line-color": "#9aa5b1", "opacity": 0.7,
-      "curve-style": "haystack"
-    } },
+    { selector: ".h0", style: { "width": 34, "height": 34 } },
+    { selector: ".h1", style: { "width": 20, "height": 20 } },
+    { selector: ".k-work", style: { "background-color": COLOURS.work, "shape": "round-rectangle" } },
+    { selector: ".k-author", style: { "background-color": COLOURS.author } },
+    { selector: ".k-topic", style: { "background-color": COLOURS.topic, "shape": "diamond" } },
+    { selector: ".k-institution", style: { "background-color": COLOURS.institution, "shape": "hexagon" } },
+    { selector: ".k-source", style: { "background-color": COLOURS.source, "shape": "triangle" } },
+    { selector: ".L1", style: { "border-width": LEVEL_RING.L1 } },
+    { selector: ".L2", style: { "border-width": LEVEL_RING.L2 } },
+    { selector: ".L3", style: { "border-width": LEVEL_RING.L3 } },
+    { selector: ".flagged", style: { "border-width": 3, "border-color": "#c62828", "border-style": "dashed" } },
+    { selector: "edge", style: { "width": 0.9, "line-color": "#9aa5b1", "opacity": 0.7, "curve-style": "haystack" } },
+    { selector: ".w1", style: { "width": 1.6 } },
+    { selector: ".w2", style: { "width": 2.4 } },
+    { selector: ".w3", style: { "width": 3.1 } },
     { selector: ":selected", style: { "border-width": 4, "border-color": "#f9a825", "border-style": "solid", "label": "data(full)" } },
     { selector: ".on-path", style: { "line-color": "#f9a825", "width": 5, "opacity": 1, "z-index": 10 } },
     { selector: "node.on-path", style: { "border-width": 5, "border-color": "#f9a825" } },
     { selector: ".faded", style: { "opacity": 0.15 } },
     { selector: ".filtered", style: { "display": "none" } }
   ];
+
 
   // what the filters leave drawn. Read from the "filtered" class, not the ":visible" selector:
   // Cytoscape recomputes an element's style (and so its visibility) lazily, on the next frame
@@ -125,20 +148,23 @@
     return [isNaN(y0) ? -Infinity : y0, isNaN(y1) ? Infinity : y1];
   }
 
+  // two class changes on whole collections, not one per element: per-element changes build a
+  // collection each, which at a few thousand elements costs more than the first frame
   function applyFilters() {
     var kinds = kindsShown(), years = yearBounds();
-    cy.batch(function () {
-      cy.nodes().forEach(function (n) {
-        var y = n.data("year");
-        var out = n.data("hop") !== 0 && (kinds.indexOf(n.data("kind")) < 0 || (y != null && (y < years[0] || y > years[1])));
-        n.toggleClass("filtered", out);
-      });
-      cy.edges().forEach(function (e) {
-        var y0 = e.data("y0"), y1 = e.data("y1");
-        e.toggleClass("filtered", (y1 != null && y1 < years[0]) || (y0 != null && y0 > years[1]));
-      });
+    var hiddenNodes = cy.nodes().filter(function (n) {
+      var y = n.data("year");
+      return n.data("hop") !== 0 && (kinds.indexOf(n.data("kind")) < 0 || (y != null && (y < years[0] || y > years[1])));
     });
-    root.dataset.visibleNodes = String(drawn().nodes().length);
+    var hiddenEdges = cy.edges().filter(function (e) {
+      var y0 = e.data("y0"), y1 = e.data("y1");
+      return (y1 != null && y1 < years[0]) || (y0 != null && y0 > years[1]);
+    });
+    cy.batch(function () {
+      cy.elements(".filtered").not(hiddenNodes).not(hiddenEdges).removeClass("filtered");
+      hiddenNodes.union(hiddenEdges).not(".filtered").addClass("filtered");
+    });
+    root.dataset.visibleNodes = String(cy.nodes().length - hiddenNodes.length);
   }
 
   function drawPath() {
@@ -195,15 +221,19 @@
   }
 
   function start(data) {
-    root.dataset.fetchMs = String(Math.round(performance.now() - started));
+    root.dataset.dataMs = String(Math.round(performance.now() - started));
     document.getElementById("graph-fallback").remove();
+    var elements = placeInRings(toElements(data)), view = viewFor(elements, 0.02, 4);
     cy = window.cytoscape({
-      container: canvas, elements: placeInRings(toElements(data)), style: style, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+      container: canvas, elements: elements, style: style, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+      zoom: view.zoom, pan: view.pan,
       textureOnViewport: data.nodes.length > 800, hideEdgesOnViewport: data.nodes.length > 800, pixelRatio: 1,
-      layout: { name: "preset", fit: true, padding: 20 }
+      layout: { name: "preset", fit: false }
     });
     cy.one("render", function () {
-      root.dataset.renderMs = String(Math.round(performance.now() - started));
+      // first render counted from the start of navigation (the page's request), as a reader waits
+      root.dataset.renderMs = String(Math.round(performance.now()));
+      root.dataset.scriptMs = String(Math.round(performance.now() - started));
       root.dataset.nodes = String(cy.nodes().length);
       root.dataset.ready = "1";
       root.graph = cy;  // the drawing, for the browser tests and the console
@@ -221,8 +251,12 @@
     applyFilters();
   }
 
-  fetch(root.dataset.api, { headers: { Accept: "application/json" } })
-    .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-    .then(start)
+  // the page carries the graph as a data block (the API's answer, never run); the API is asked
+  // only when the block is missing
+  var block = document.getElementById("graph-data");
+  var loaded = block ? Promise.resolve().then(function () { return JSON.parse(block.textContent); }) :
+    fetch(root.dataset.api, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
+  loaded.then(start)
     .catch(function (err) { say("<p class=\"note\">The drawing could not load (" + esc(err.message) + "); the graph is listed below.</p>"); });
 }());
