@@ -25,11 +25,20 @@ CHUNK = 500
 # The topics of every work: those its sources gave, else those ``derive topics`` placed it in.
 # Derived topics are only made for works without source topics; a work that gained source topics
 # since the last derivation is read with those alone.
-WORK_TOPICS_SQL = (
-    "SELECT work_id, topic_id, score FROM work_topics "
-    "UNION ALL SELECT d.work_id, d.topic_id, d.score FROM work_topic_assignments d "
-    "WHERE NOT EXISTS (SELECT 1 FROM work_topics s WHERE s.work_id = d.work_id)"
-)
+def work_topics_sql(within: str | None = None) -> str:
+    """That rule as a query of (work_id, topic_id, score); ``within`` names a table of work ids
+    (a ``work_id`` column) to read only those works' topics through the indexes."""
+    def only(alias: str, glue: str) -> str:  # IN, not a join: SQLite then searches by the key
+        return f" {glue} {alias}.work_id IN (SELECT work_id FROM {within})" if within else ""
+
+    return (
+        f"SELECT t.work_id, t.topic_id, t.score FROM work_topics t{only('t', 'WHERE')} "
+        "UNION ALL SELECT d.work_id, d.topic_id, d.score FROM work_topic_assignments d "
+        f"WHERE NOT EXISTS (SELECT 1 FROM work_topics s WHERE s.work_id = d.work_id){only('d', 'AND')}"
+    )
+
+
+WORK_TOPICS_SQL = work_topics_sql()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,26 +216,39 @@ class CountRule:
     max_authors: int
 
 
-_TARGETS = "derive_targets"
+_TARGETS = "derive_targets"  # the chunk's authors and their inputs hashes
+_PAIRS = "derive_pairs"  # (author, work) for every work of those authors
+_BYLINES = "derive_bylines"  # those works and the length of each byline
+
+# The chunk's works are read once, through the authorship indexes, into the two tables above;
+# every statement after reads them. Joining the authors' table to authorships directly let SQLite
+# read the whole authorships index per chunk, so each chunk cost as much as the whole store.
+_PAIRS_SQL = f"""
+INSERT INTO {_PAIRS} (author_id, work_id)
+SELECT DISTINCT a.author_id, a.work_id FROM authorships a WHERE a.author_id IN (SELECT author_id FROM {_TARGETS})
+"""
+
+_BYLINES_SQL = f"""
+INSERT INTO {_BYLINES} (work_id, n)
+SELECT x.work_id, count(*) FROM authorships x WHERE x.work_id IN (SELECT work_id FROM {_PAIRS}) GROUP BY x.work_id
+"""
 
 _COLLABORATORS_SQL = f"""
 INSERT INTO collaborators (author_id, coauthor_id, joint_works, first_year, last_year, is_close)
 SELECT aw.author_id, b.author_id, count(DISTINCT aw.work_id), min(w.publication_year), max(w.publication_year),
        count(DISTINCT CASE WHEN s.n <= :max_authors THEN aw.work_id END) >= :min_joint
-FROM (SELECT DISTINCT a.author_id, a.work_id FROM {_TARGETS} t JOIN authorships a ON a.author_id = t.author_id) aw
+FROM {_PAIRS} aw
 JOIN authorships b ON b.work_id = aw.work_id AND b.author_id IS NOT NULL AND b.author_id <> aw.author_id
 JOIN works w ON w.id = aw.work_id
-JOIN (SELECT x.work_id, count(*) AS n FROM authorships x
-      WHERE x.work_id IN (SELECT a.work_id FROM {_TARGETS} t JOIN authorships a ON a.author_id = t.author_id)
-      GROUP BY x.work_id) s ON s.work_id = aw.work_id
+JOIN {_BYLINES} s ON s.work_id = aw.work_id
 GROUP BY aw.author_id, b.author_id
 """
 
 _TOPICS_SQL = f"""
 INSERT INTO author_topics (author_id, topic_id, works_count, score)
 SELECT aw.author_id, wt.topic_id, count(*), sum(wt.score)
-FROM (SELECT DISTINCT a.author_id, a.work_id FROM {_TARGETS} t JOIN authorships a ON a.author_id = t.author_id) aw
-JOIN ({WORK_TOPICS_SQL}) wt ON wt.work_id = aw.work_id
+FROM {_PAIRS} aw
+JOIN ({work_topics_sql(_BYLINES)}) wt ON wt.work_id = aw.work_id
 WHERE wt.score >= :min_score
 GROUP BY aw.author_id, wt.topic_id
 """
@@ -246,11 +268,39 @@ SELECT t.author_id, count(aw.work_id),
          LIMIT 1),
        :code_version, t.inputs_hash, :computed_at
 FROM {_TARGETS} t
-JOIN (SELECT DISTINCT a.author_id, a.work_id FROM {_TARGETS} t2 JOIN authorships a ON a.author_id = t2.author_id) aw
-  ON aw.author_id = t.author_id
+JOIN {_PAIRS} aw ON aw.author_id = t.author_id
 JOIN works w ON w.id = aw.work_id
 GROUP BY t.author_id, t.inputs_hash
 """
+
+_SCRATCH = {
+    _TARGETS: "author_id {int} PRIMARY KEY, inputs_hash TEXT",
+    _PAIRS: "author_id {int} NOT NULL, work_id {int} NOT NULL, PRIMARY KEY (author_id, work_id)",
+    _BYLINES: "work_id {int} PRIMARY KEY, n INTEGER NOT NULL",
+}
+
+
+def _create_scratch(conn: Connection, sqlite: bool) -> None:
+    for name, columns in _SCRATCH.items():
+        if sqlite:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
+            conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({columns.format(int='INTEGER')})")
+        else:
+            conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({columns.format(int='BIGINT')}) ON COMMIT DROP")
+
+
+def _fill_scratch(conn: Connection, sqlite: bool) -> None:
+    """The chunk's pairs and bylines; PostgreSQL is told the size of each table before a
+    statement reads it (temporary tables have no statistics until analysed)."""
+    def analyze(name: str) -> None:
+        if not sqlite:
+            conn.exec_driver_sql(f"ANALYZE {name}")
+
+    analyze(_TARGETS)
+    conn.exec_driver_sql(_PAIRS_SQL)
+    analyze(_PAIRS)
+    conn.exec_driver_sql(_BYLINES_SQL)
+    analyze(_BYLINES)
 
 
 def recompute_profile_counts(store: Store, targets: dict[int, str], removed: Sequence[int], rule: CountRule, computed_at) -> None:  # type: ignore[no-untyped-def]
@@ -272,15 +322,10 @@ def recompute_profile_counts(store: Store, targets: dict[int, str], removed: Seq
                     conn.execute(delete(table).where(table.c.author_id.in_(both)))
             if not chunk:
                 continue
-            if store.is_sqlite:
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{_TARGETS}")
-                conn.exec_driver_sql(f"CREATE TEMP TABLE {_TARGETS} (author_id INTEGER PRIMARY KEY, inputs_hash TEXT)")
-            else:
-                conn.exec_driver_sql(f"CREATE TEMP TABLE {_TARGETS} (author_id BIGINT PRIMARY KEY, inputs_hash TEXT) ON COMMIT DROP")
+            _create_scratch(conn, store.is_sqlite)
             mark = "?" if store.is_sqlite else "%s"
             conn.exec_driver_sql(f"INSERT INTO {_TARGETS} VALUES ({mark}, {mark})", [(a, targets[a]) for a in chunk])
-            if not store.is_sqlite:
-                conn.exec_driver_sql(f"ANALYZE {_TARGETS}")
+            _fill_scratch(conn, store.is_sqlite)
             params = {
                 "max_authors": rule.max_authors,
                 "min_joint": rule.min_joint_works,
@@ -292,4 +337,5 @@ def recompute_profile_counts(store: Store, targets: dict[int, str], removed: Seq
             conn.execute(text(_TOPICS_SQL), params)
             conn.execute(text(_STATS_SQL), params)
             if store.is_sqlite:
-                conn.exec_driver_sql(f"DROP TABLE temp.{_TARGETS}")
+                for name in _SCRATCH:
+                    conn.exec_driver_sql(f"DROP TABLE temp.{name}")
