@@ -27,6 +27,7 @@ from peerscope.sources import arxiv, crossref, hf, orcid, semanticscholar
 from peerscope.store.db import Store
 from peerscope.store.export import check_export, export_jsonl, stage_import
 from peerscope.store.models import Base, RawRecord
+from peerscope.store.payloads import unpack
 from peerscope.store.search import search_titles
 from peerscope.store.writer import payload_hash
 
@@ -122,11 +123,13 @@ def test_export_holds_every_kind_sorted_and_exact(graph: Store, tmp_path: Path) 
         ids = [p["id"] for p in parsed if p["kind"] == kind]
         assert ids == sorted(ids) and len(set(ids)) == len(ids), kind
     with graph.connect() as conn:
-        stored = {r.id: (r.source, r.source_id, r.payload_hash, bytes(r.payload), r.retrieved_at) for r in conn.execute(select(RawRecord.__table__))}
+        rows = conn.execute(select(RawRecord.__table__)).all()
+        stored = {r.id: (r.source, r.source_id, r.payload_hash, unpack(r.payload, r.payload_codec), r.retrieved_at) for r in rows}
         titles = dict(conn.execute(text("SELECT id, title FROM works")).all())
         redirect = conn.execute(text("SELECT old_id, new_id FROM redirects")).one()
     raws = [p for p in parsed if p["kind"] == "raw"]
     assert {p["id"] for p in raws} == set(stored)
+    assert {r.payload_codec for r in rows} == {None, "zstd"}  # large payloads rest compressed, small ones as received
     for p in raws:  # every payload comes back byte for byte, with its hash and retrieval time
         payload = canonical.decode_payload(p, "test")
         assert (p["source"], p["source_id"], p["payload_hash"], payload, canonical.parse_time(p["retrieved_at"], "t")) == stored[p["id"]]

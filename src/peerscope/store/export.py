@@ -52,6 +52,7 @@ from peerscope.errors import InputError, PeerscopeError, StoreError
 from peerscope.normalize import canonical as fmt
 from peerscope.store.bulk import insert_rows, insert_with_ids
 from peerscope.store.db import Store
+from peerscope.store.payloads import payload_columns, unpack
 from peerscope.store.models import (
     Author,
     AuthorName,
@@ -213,7 +214,7 @@ def _raw_lines(conn: Connection) -> Iterator[bytes]:
             "payload_hash": r.payload_hash,
             "retrieved_at": fmt.time_text(r.retrieved_at),
             "ingested_at": fmt.time_text(r.ingested_at),
-            **fmt.encode_payload(bytes(r.payload)),
+            **fmt.encode_payload(unpack(r.payload, r.payload_codec, f"raw record {r.id}")),
         })
 
 
@@ -438,7 +439,7 @@ def raw_row(line: dict[str, Any], where: str) -> dict[str, Any]:
         "source": _text(line, "source", where, 32),
         "source_id": _text(line, "source_id", where, 255),
         "payload_hash": digest,
-        "payload": payload,
+        **payload_columns(payload),
         "retrieved_at": fmt.parse_time(line.get("retrieved_at"), f"{where}: retrieved_at"),
         "ingested_at": fmt.parse_time(line.get("ingested_at"), f"{where}: ingested_at"),
     }

@@ -41,7 +41,8 @@ class Base(DeclarativeBase):
 
 
 class RawRecord(Base):
-    """An immutable source payload, exactly as received (one row per distinct payload)."""
+    """An immutable source payload, exactly as received (one row per distinct payload); the
+    bytes may rest compressed (``payload_codec``, see ``peerscope.store.payloads``)."""
 
     __tablename__ = "raw_records"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -49,6 +50,7 @@ class RawRecord(Base):
     source_id: Mapped[str] = mapped_column(String(255))
     payload_hash: Mapped[str] = mapped_column(String(40))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+    payload_codec: Mapped[str | None] = mapped_column(String(8), nullable=True)
     retrieved_at: Mapped[datetime] = mapped_column(DateTime)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (

@@ -35,6 +35,7 @@ from peerscope.resolve.merge import MergedWork, merge_works, reference_only
 from peerscope.store.bulk import insert_rows, insert_with_ids
 from peerscope.store.db import Store
 from peerscope.store.derived import mark_pending
+from peerscope.store.payloads import payload_columns, unpack
 from peerscope.store.models import (
     Author,
     AuthorName,
@@ -313,7 +314,7 @@ class Writer:
                     "source": k[0],
                     "source_id": k[1],
                     "payload_hash": k[2],
-                    "payload": it.payload,
+                    **payload_columns(it.payload),
                     "retrieved_at": it.record.provenance.retrieved_at,
                     "ingested_at": now,
                 }
@@ -350,9 +351,12 @@ class Writer:
         with self.store.begin(write=True) as conn:
             found: dict[int, SourceItem] = {}
             for chunk in _chunks(sorted(set(raw_ids))):
-                rows = conn.execute(select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk)))
-                for rid, source, payload, retrieved in rows:
-                    found[rid] = renormalize(source, bytes(payload), retrieved, f"raw record {rid}")
+                rows = conn.execute(
+                    select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.payload_codec, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk))
+                )
+                for rid, source, payload, codec, retrieved in rows:
+                    where = f"raw record {rid}"
+                    found[rid] = renormalize(source, unpack(payload, codec, where), retrieved, where)
             ordered = [rid for rid in raw_ids if rid in found]
             self._write_normalized(conn, [found[r] for r in ordered], ordered, _now(), result)
             mark_pending(conn, result.author_ids, result.work_ids)
@@ -375,10 +379,11 @@ class Writer:
         out: dict[int, WorkRecord] = {}
         for chunk in _chunks(sorted(set(raw_ids))):
             rows = conn.execute(
-                select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk))
+                select(raw_t.c.id, raw_t.c.source, raw_t.c.payload, raw_t.c.payload_codec, raw_t.c.retrieved_at).where(raw_t.c.id.in_(chunk))
             )
-            for rid, source, payload, retrieved in rows:
-                rec = renormalize(source, bytes(payload), retrieved, f"raw record {rid}")
+            for rid, source, payload, codec, retrieved in rows:
+                where = f"raw record {rid}"
+                rec = renormalize(source, unpack(payload, codec, where), retrieved, where)
                 if isinstance(rec, ReferenceListRecord):
                     rec = reference_only(rec.citing, rec.references, rec.provenance)
                 if isinstance(rec, WorkRecord):
