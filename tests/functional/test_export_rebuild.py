@@ -373,3 +373,13 @@ def test_cli_rebuild_exits_3_when_records_were_skipped(graph: Store, monkeypatch
     monkeypatch.setattr("peerscope.normalize.hf.normalize", refuse)
     result = invoke("rebuild", "--database-url", url_of(graph), "--json", code=3)
     assert result["failed"] > 0 and all("(hf " in e for e in result["errors"])
+
+
+def test_a_damaged_stored_payload_stops_the_export_naming_it_and_leaves_no_file(graph: Store, tmp_path: Path) -> None:
+    with graph.begin(write=True) as conn:
+        rid = conn.execute(text("SELECT min(id) FROM raw_records WHERE payload_codec = 'zstd'")).scalar_one()
+        conn.execute(text("UPDATE raw_records SET payload = :p WHERE id = :i"), {"p": b"\x28\xb5\x2f\xfd broken", "i": rid})
+    out = tmp_path / "damaged.jsonl"
+    with pytest.raises(InputError, match=f"raw record {rid}: the stored payload is not a readable zstd frame"):
+        export_jsonl(graph, out, exported_at=AT)
+    assert not out.exists() and not list(tmp_path.glob("damaged.jsonl*"))
