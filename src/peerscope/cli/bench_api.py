@@ -47,7 +47,11 @@ def _store_query(params: dict[str, str]) -> Callable[[Store], object]:
     q = ListQuery("works", clauses)
     if "group_by" in params:
         key = parse_group_by(works, params["group_by"]).key
-        return lambda s: (oa_query.group_counts(s, q, key, 200), oa_query.count(s, q))
+        def grouped(s: Store) -> object:
+            found = oa_query.group_counts(s, q, key, 200)
+            return found.rows, found.total if found.total is not None else oa_query.count(s, q)
+
+        return grouped
     orders = parse_sort(works, params.get("sort"))
     per_page = int(params.get("per_page", "25"))
     return lambda s: (queries.work_summaries(s, [r[0] for r in oa_query.page(s, q, orders, per_page)]), oa_query.count(s, q))

@@ -310,8 +310,21 @@ def page(store: Store, q: ListQuery, order: Sequence[Order], limit: int, offset:
         return [tuple(r) for r in conn.execute(stmt)]
 
 
-def group_counts(store: Store, q: ListQuery, key: str, limit: int) -> list[tuple[Any, int]]:
-    """(value, count) for the entities that match, most frequent first (nulls left out)."""
+@dataclass(frozen=True)
+class Groups:
+    """Group-by counts, most frequent first (nulls left out), and the number of matching
+    entities when the grouping query counted them on the way (``None``: count them apart)."""
+
+    rows: list[tuple[Any, int]]
+    total: int | None
+
+
+def group_counts(store: Store, q: ListQuery, key: str, limit: int) -> Groups:
+    """(value, count) for the entities that match. A field of the entity's own row is grouped
+    with its nulls kept as one more group, so the sum over all groups (a window over the
+    grouped rows, taken before the limit) is the number of matching entities: one scan answers
+    both the groups and the list's ``count``. A many-valued field counts an entity once per
+    value, so its total is left to :func:`count`."""
     spec = FIELDS[key]
     owner = ENTITIES[q.entity].table.c.id
     if spec.pairs is not None:
@@ -321,17 +334,20 @@ def group_counts(store: Store, q: ListQuery, key: str, limit: int) -> list[tuple
         stmt = select(pairs.c.v, n).where(pairs.c.v.is_not(None))
         if q.clauses or q.within_ids is not None or ENTITIES[q.entity].where is not None:
             stmt = stmt.where(pairs.c.eid.in_(matching))
-        stmt = stmt.group_by(pairs.c.v)
+        stmt = stmt.group_by(pairs.c.v).order_by(n.desc(), literal(1)).limit(limit)
+        with store.connect() as conn:
+            rows = [(r[0], int(r[1])) for r in conn.execute(stmt)]
+        total = None
     else:
         col = spec.expr()  # type: ignore[misc]
-        predicate = key in PREDICATES
-        value = case((col, true()), else_=false()) if predicate else col
+        value = case((col, true()), else_=false()) if key in PREDICATES else col
         n = func.count()
-        stmt = _base(q, value.label("v"), n).where(true() if predicate else col.is_not(None)).group_by(value)
-    stmt = stmt.order_by(n.desc(), literal(1)).limit(limit)
-    with store.connect() as conn:
-        rows = [(r[0], int(r[1])) for r in conn.execute(stmt)]
-    return sorted(rows, key=lambda r: (-r[1], str(r[0])))
+        stmt = _base(q, value.label("v"), n, func.sum(n).over()).group_by(value).order_by(n.desc(), literal(1)).limit(limit + 1)
+        with store.connect() as conn:
+            found = conn.execute(stmt).all()
+        total = int(found[0][2]) if found else 0
+        rows = [(r[0], int(r[1])) for r in found if r[0] is not None][:limit]
+    return Groups(sorted(rows, key=lambda r: (-r[1], str(r[0]))), total)
 
 
 def sample(store: Store, q: ListQuery, n: int, seed: int) -> list[int]:

@@ -138,9 +138,11 @@ def _group_key(value: Any, kind: str | None) -> str:
     return str(value)
 
 
-def _groups(entity: Entity, store: Store, q: ListQuery, raw: str) -> list[GroupOut]:
+def _groups(entity: Entity, store: Store, q: ListQuery, raw: str) -> tuple[list[GroupOut], int]:
+    """The groups and the number of matching entities (counted apart only when grouping could not)."""
     f = parse_group_by(entity, raw)
-    rows = oa_query.group_counts(store, q, f.key, MAX_GROUPS)
+    found = oa_query.group_counts(store, q, f.key, MAX_GROUPS)
+    rows = found.rows
     kind = id_kind(f, entity.kind) if f.type == "openalex_id" else None
     labels = oa_query.names(store, kind, [int(v) for v, _ in rows]) if kind else {}
     out = []
@@ -149,7 +151,7 @@ def _groups(entity: Entity, store: Store, q: ListQuery, raw: str) -> list[GroupO
             value = bool(value)
         key = _group_key(value, kind)
         out.append(GroupOut(key=key, key_display_name=labels.get(int(value), key) if kind else key, count=n))
-    return out
+    return out, found.total if found.total is not None else oa_query.count(store, q)
 
 
 def list_entities(entity_name: str, request: Request, store: Store, settings: Settings, titles: TitleIndex) -> dict:
@@ -183,8 +185,8 @@ def list_entities(entity_name: str, request: Request, store: Store, settings: Se
     q = ListQuery(entity_name, clauses, tuple(within) if within is not None else None)
 
     if group_raw is not None:
-        groups = _groups(entity, store, q, group_raw)
-        return {"meta": _meta(started, oa_query.count(store, q), 1, per_page, groups_count=len(groups)), "results": [], "group_by": [g.model_dump() for g in groups]}
+        groups, total = _groups(entity, store, q, group_raw)
+        return {"meta": _meta(started, total, 1, per_page, groups_count=len(groups)), "results": [], "group_by": [g.model_dump() for g in groups]}
 
     next_cursor: str | None = None
     page: int | None
