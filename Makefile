@@ -20,15 +20,19 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,spark,semantic]'
 	touch $@
 
-# The browser libraries the pages serve from their own static files (npm, pinned in package-lock.json).
+# The browser libraries the pages serve from their own static files: npm packages pinned in
+# package-lock.json, bundled by esbuild (also from npm) into one script.
 VENDOR := src/peerscope/serve/web/static/vendor
-$(VENDOR)/cytoscape.min.js: package.json package-lock.json
+GRAPH_LIBS := $(VENDOR)/graph-libs.min.js
+$(GRAPH_LIBS): package.json package-lock.json web/graph-libs.js
 	npm ci --no-audit --no-fund
 	mkdir -p $(VENDOR)
-	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape.min.js
+	node_modules/.bin/esbuild web/graph-libs.js --bundle --minify --format=iife --target=es2019 --legal-comments=eof --log-level=warning --outfile=$@
+	for p in sigma @sigma/node-border graphology graphology-utils events; do \
+	  printf '%s\n\n' "== $$p =="; cat node_modules/$$p/LICENSE*; printf '\n'; done > $(VENDOR)/graph-libs.LICENSES.txt
 
-install: $(VENV)/.installed $(VENDOR)/cytoscape.min.js
-install-test: $(VENV)/.installed-test $(VENDOR)/cytoscape.min.js
+install: $(VENV)/.installed $(GRAPH_LIBS)
+install-test: $(VENV)/.installed-test $(GRAPH_LIBS)
 
 system-deps:
 	bash scripts/install-system-deps.sh

@@ -50,6 +50,8 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    # the explorer draws with WebGL: without a GPU, Chromium's software renderer (SwiftShader)
+    "--enable-unsafe-swiftshader",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",

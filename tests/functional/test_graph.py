@@ -214,7 +214,7 @@ def test_explorer_page_lists_the_neighbourhood(client: TestClient) -> None:
 
 
 def test_explorer_page_carries_the_api_answer_as_its_data(client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    vendor = tmp_path / "cytoscape.min.js"
+    vendor = tmp_path / "graph-libs.min.js"
     vendor.write_text("")
     monkeypatch.setattr("peerscope.serve.web.graph.VENDOR_JS", vendor)
     html = client.get(f"/graph/PA{ADA}?depth=1&limit=5").text
@@ -230,7 +230,7 @@ def test_explorer_says_when_the_drawing_library_is_missing(client: TestClient, m
     monkeypatch.setattr("peerscope.serve.web.graph.VENDOR_JS", tmp_path / "absent.js")
     html = client.get("/graph/PA1").text
     assert "drawing library is not installed" in html and "make install" in html
-    assert "cytoscape.min.js" not in html
+    assert "graph-libs.min.js" not in html
 
 
 def test_profile_panel_links_the_nearby_nodes(client: TestClient) -> None:

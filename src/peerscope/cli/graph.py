@@ -96,7 +96,7 @@ def _explorer_render(app, centre: str, limit: int, chromium: str, repeat: int) -
 
     runs = []
     with _served(app) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader"])
         try:
             for _ in range(repeat):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})

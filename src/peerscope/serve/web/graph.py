@@ -2,7 +2,8 @@
 
 The explorer page lists the neighbourhood as links grouped by kind (readable without
 JavaScript, and the filter form works as a plain GET form); ``/static/explorer.js`` draws it with
-Cytoscape.js, served from our own static files (``make install`` copies it from npm).
+Sigma.js over a graphology graph, served from our own static files (``make install`` bundles them
+from npm into ``vendor/graph-libs.min.js``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from peerscope.store.graph import Neighbourhood, NodeView
 
 router = APIRouter(include_in_schema=False)
 
-VENDOR_JS = Path(__file__).parent / "static" / "vendor" / "cytoscape.min.js"
+VENDOR_JS = Path(__file__).parent / "static" / "vendor" / "graph-libs.min.js"
 KIND_LABELS = {"work": "Papers", "author": "People", "topic": "Topics", "institution": "Institutions", "source": "Venues"}
 PANEL_KINDS = ("work", "author", "topic", "institution")
 PANEL_EACH = 5
