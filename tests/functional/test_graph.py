@@ -213,6 +213,20 @@ def test_explorer_page_lists_the_neighbourhood(client: TestClient) -> None:
     assert client.get("/graph/PW999").status_code == 404
 
 
+def test_explorer_list_shows_the_nearest_of_each_kind_and_every_node_on_request(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("peerscope.serve.web.graph.LIST_EACH", 1)
+    everything = client.get(f"/graph/PA{ADA}?depth=2&list=all").text.split("Nearby, as a list")[1]
+    nearest = client.get(f"/graph/PA{ADA}?depth=2").text.split("Nearby, as a list")[1]
+    listed_all, listed = everything.count("<li data-node="), nearest.count("<li data-node=")
+    kinds_listed = nearest.count('<ul class="graph-list">')
+    assert listed == kinds_listed < listed_all, "one per kind, the rest on request"
+    assert "List every node" in nearest and "list=all" in nearest and "List every node" not in everything
+    first = nearest.split("<li data-node=")[1][:40]
+    assert first in everything.split('<ul class="graph-list">')[1].split("<li data-node=")[1], "the nearest come first"
+    r = client.get(f"/graph/PA{ADA}?list=some")
+    assert r.status_code == 400 and "list must be" in r.text
+
+
 def test_explorer_page_carries_the_api_answer_as_its_data(client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     vendor = tmp_path / "graph-libs.min.js"
     vendor.write_text("")

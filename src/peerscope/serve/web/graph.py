@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from peerscope.derive.graph import EDGE_KINDS, NODE_KINDS, reason
+from peerscope.errors import InputError
 from peerscope.serve.api.graph import GraphQuery, graph_for, graph_out, node_url, parse_graph_query
 from peerscope.serve.deps import StoreDep
 from peerscope.serve.ids import public_id
@@ -32,6 +33,10 @@ KIND_LABELS = {"work": "Papers", "author": "People", "topic": "Topics", "institu
 PANEL_KINDS = ("work", "author", "topic", "institution")
 PANEL_EACH = 5
 EXPLORER_DEFAULT = {"depth": "2", "limit": "12"}
+# the list under the drawing shows the nearest nodes of each kind, and all of them on ?list=all:
+# a 2,000-node neighbourhood listed whole is half a megabyte of HTML for the browser to build
+# before the drawing can start
+LIST_EACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,9 @@ def explorer_page(request: Request, ident: str, store: StoreDep) -> Response:
 
     Parameters as for /api/graph/{id}, defaulting to 2 hops and 12 neighbours per node."""
     params = {**EXPLORER_DEFAULT, **dict(request.query_params)}
+    listing = params.pop("list", None)
+    if listing not in (None, "all"):
+        raise InputError(f"list must be 'all' (every node listed) or left out (the nearest {LIST_EACH} of each kind), got '{listing}'")
     if "kinds" in request.query_params:  # the form's checkboxes send one kinds= each
         params["kinds"] = ",".join(request.query_params.getlist("kinds"))
     query = parse_graph_query(params)
@@ -90,6 +98,7 @@ def explorer_page(request: Request, ident: str, store: StoreDep) -> Response:
         centre_url=node_url(centre.kind, centre.id), query=query, found=found, nearby=nearby(found), kind_labels=KIND_LABELS,
         edge_kinds=EDGE_KINDS, node_kinds=NODE_KINDS, vendor_ready=VENDOR_JS.is_file(), built=store_graph.last_build(store) is not None,
         query_string=_query_string(query), graph_data=data_block(graph_out(found, query)),
+        list_each=None if listing == "all" else LIST_EACH,
     )
 
 
