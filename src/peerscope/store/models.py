@@ -113,13 +113,14 @@ class Work(Base):
     # which source each field came from when several sources describe the work (JSON object
     # field -> source); NULL when one source describes it, which then gave every field
     field_sources: Mapped[str | None] = mapped_column(Text)
-    # the API's filter + group_by + sort (migration 0010)
+    # the API's filter + group_by + sort (migration 0010; the two widened to cover the
+    # single-valued filter columns in 0014)
     __table_args__ = (
-        Index("ix_works_year_type", "publication_year", "type"),
+        Index("ix_works_year_type", "publication_year", "type", "is_oa", "cited_by_count"),
         Index("ix_works_type_year", "type", "publication_year"),
         Index("ix_works_year_cited", "publication_year", "cited_by_count"),
         Index("ix_works_cited", "cited_by_count"),
-        Index("ix_works_oa_year", "is_oa", "publication_year"),
+        Index("ix_works_oa_year", "is_oa", "publication_year", "cited_by_count", "type"),
     )
 
 
